@@ -1,0 +1,160 @@
+"""Fixtures: a fresh app and an empty database (SQLite by default, PostgreSQL via TEST_DATABASE_URL)."""
+import functools
+import os
+import re
+
+import pytest
+from sqlalchemy import text
+from werkzeug.security import generate_password_hash
+
+from config import TestConfig
+from tracker import create_app
+from tracker.extensions import db
+from tracker.models import Role, User
+from tracker.services.reference import ensure_themes, ensure_units
+
+PASSWORD = "rahasia-uji-123"
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def config_class(database_url, tmp_path_factory):
+    instance = tmp_path_factory.mktemp("instance")
+
+    class Config(TestConfig):
+        SQLALCHEMY_DATABASE_URI = database_url
+        INSTANCE_PATH = str(instance)
+
+    return Config
+
+
+@pytest.fixture(scope="session")
+def _schema(config_class):
+    """Create the tables once per test session (tests of the migrations use their own database)."""
+    app = create_app(config_class)
+    with app.app_context():
+        db.drop_all()
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        db.create_all()
+        db.engine.dispose()
+    return True
+
+
+def _empty_all_tables() -> None:
+    tables = [table.name for table in reversed(db.metadata.sorted_tables)]
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(text(f"DELETE FROM {table}"))
+    db.session.commit()
+
+
+@pytest.fixture()
+def app(config_class, _schema):
+    """A fresh application with empty tables plus the seven themes and common units."""
+    app = create_app(config_class)
+    with app.app_context():
+        _empty_all_tables()
+        ensure_themes()
+        ensure_units()
+        db.session.commit()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture()
+def db_ctx(app):
+    """Open a short app context to arrange or inspect rows: `with db_ctx(): ...`.
+
+    Never keep one open around client requests: Flask would reuse it, and its `g`
+    (the signed-in user, the CSRF token) would leak from one request into the next.
+    """
+    return app.app_context
+
+
+class Client:
+    """A test client that knows how to sign in and how to send a form with its CSRF token."""
+
+    def __init__(self, flask_client):
+        self.http = flask_client
+
+    def __getattr__(self, name):
+        return getattr(self.http, name)
+
+    def csrf_token(self, url: str = "/login") -> str:
+        page = self.http.get(url)
+        match = CSRF_RE.search(page.get_data(as_text=True))
+        assert match, f"no CSRF token on {url} (status {page.status_code})"
+        return match.group(1)
+
+    def login(self, username: str, password: str = PASSWORD, next_url: str | None = None):
+        token = self.csrf_token("/login")
+        url = "/login" + (f"?next={next_url}" if next_url else "")
+        return self.http.post(url, data={"username": username, "password": password, "csrf_token": token})
+
+    def submit(self, url: str, data: dict | None = None, token_from: str | None = None, **kwargs):
+        """POST a form with a valid CSRF token taken from a page of this session."""
+        payload = dict(data or {})
+        payload["csrf_token"] = self.csrf_token(token_from or "/profile")
+        return self.http.post(url, data=payload, **kwargs)
+
+    def logout(self):
+        return self.submit("/logout")
+
+
+@pytest.fixture()
+def client(app):
+    return Client(app.test_client())
+
+
+@pytest.fixture()
+def make_client(app):
+    """Several independent browsers (separate cookie jars) on the same app."""
+    return lambda: Client(app.test_client())
+
+
+TEST_ACCOUNTS = [
+    ("admin", "Admin Uji", Role.ADMIN),
+    ("kepala", "Kepala Uji", Role.HEAD),
+    ("anggota", "Anggota Uji", Role.MEMBER),
+    ("anggota2", "Anggota Dua", Role.MEMBER),
+    ("pemantau", "Pemantau Uji", Role.VIEWER),
+]
+
+
+@functools.cache
+def _password_hash() -> str:
+    """scrypt is slow on purpose; hash the shared test password once per run."""
+    return generate_password_hash(PASSWORD, method="scrypt")
+
+
+def add_user(username: str, full_name: str, role: Role, **fields) -> User:
+    user = User(username=username, full_name=full_name, role=role, password_hash=_password_hash(), **fields)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+@pytest.fixture()
+def users(app):
+    """One account per role, all with PASSWORD: admin, kepala, anggota, anggota2, pemantau."""
+    with app.app_context():
+        created = [add_user(*account) for account in TEST_ACCOUNTS]
+        db.session.commit()
+        return {user.username: user.id for user in created}
+
+
+def get_user(username: str) -> User:
+    return db.session.scalar(db.select(User).where(User.username == username))

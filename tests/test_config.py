@@ -1,0 +1,78 @@
+"""Configuration: secret key handling, database defaults and the SQLite engine settings."""
+import pytest
+from sqlalchemy import event, text
+
+from config import Config
+from tracker import create_app
+from tracker.extensions import db
+
+
+def test_production_refuses_to_start_without_secret_key(tmp_path, monkeypatch):
+    class Production(Config):
+        APP_ENV = "production"
+        SECRET_KEY = None
+        INSTANCE_PATH = str(tmp_path)
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'p.sqlite3'}"
+
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app(Production)
+
+
+def test_development_generates_a_secret_key_once_and_keeps_it(tmp_path):
+    class Development(Config):
+        SECRET_KEY = None
+        INSTANCE_PATH = str(tmp_path)
+
+    first = create_app(Development)
+    second = create_app(Development)
+    assert len(first.config["SECRET_KEY"]) >= 32
+    assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"]
+    # The default database is a SQLite file in the instance folder.
+    assert first.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'tracker.sqlite3'}"
+
+
+def test_postgres_urls_use_psycopg(tmp_path):
+    class Pg(Config):
+        SECRET_KEY = "x"
+        INSTANCE_PATH = str(tmp_path)
+        SQLALCHEMY_DATABASE_URI = "postgres://u:p@localhost/db"
+
+    app = create_app(Pg)
+    assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql+psycopg://")
+
+
+def _sqlite_only(app):
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("SQLite engine settings")
+
+
+def test_sqlite_pragmas_for_a_web_server(app):
+    _sqlite_only(app)
+    with app.app_context():
+        with db.engine.connect() as connection:
+            assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+            assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+            assert connection.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+            assert connection.execute(text("PRAGMA synchronous")).scalar() == 1  # NORMAL
+
+
+def test_writes_begin_immediate_and_reads_do_not(app, client, users):
+    _sqlite_only(app)
+    statements = []
+    with app.app_context():
+        engine = db.engine
+
+    def capture(conn, cursor, statement, *args):
+        if statement.startswith("BEGIN"):
+            statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", capture)
+    try:
+        client.login("anggota")  # a POST that writes
+        assert "BEGIN IMMEDIATE" in statements
+        statements.clear()
+        client.get("/profile")  # a read
+        assert statements and all(statement == "BEGIN" for statement in statements)
+    finally:
+        event.remove(engine, "before_cursor_execute", capture)

@@ -1,0 +1,63 @@
+"""Both catalogs are complete, and dates and times read the Indonesian way in WITA."""
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from tracker.i18n import show_date, show_datetime
+from tracker.timeutil import local_today
+
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "tracker" / "translations"
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_catalog_has_no_untranslated_or_fuzzy_entries(language):
+    with open(TRANSLATIONS / language / "LC_MESSAGES" / "messages.po", "rb") as handle:
+        catalog = read_po(handle, locale=language)
+    messages = [message for message in catalog if message.id]
+    assert len(messages) > 50
+    untranslated = [m.id for m in messages if not (all(m.string) if m.pluralizable else m.string)]
+    fuzzy = [m.id for m in messages if m.fuzzy]
+    assert untranslated == []
+    assert fuzzy == []
+
+
+def test_catalogs_cover_every_string_in_the_code():
+    """The template (.pot) and both catalogs hold the same messages: nothing was added unextracted."""
+    with open(TRANSLATIONS / "messages.pot", "rb") as handle:
+        template_ids = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(handle) if m.id}
+    for language in ("id", "en"):
+        with open(TRANSLATIONS / language / "LC_MESSAGES" / "messages.po", "rb") as handle:
+            ids = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(handle) if m.id}
+        assert template_ids == ids
+
+
+def test_dates_in_indonesian_and_english(app):
+    with app.test_request_context():
+        assert show_date(date(2023, 12, 18)) == "18 Des 2023"
+    with app.test_request_context():
+        from flask import session
+
+        session["lang"] = "en"
+        assert show_date(date(2023, 12, 18)) == "18 Dec 2023"
+
+
+def test_timestamps_are_shown_in_wita(app):
+    with app.test_request_context():
+        # 16:30 UTC is 00:30 WITA on the next day.
+        assert show_datetime(datetime(2023, 12, 18, 16, 30, tzinfo=UTC)) == "19 Des 2023 00.30 WITA"
+
+
+def test_today_is_decided_in_wita():
+    # 23:30 WITA on 18 Dec is 15:30 UTC: still the 18th.
+    assert local_today(datetime(2023, 12, 18, 15, 30, tzinfo=UTC)) == date(2023, 12, 18)
+    # 00:30 WITA on 19 Dec is 16:30 UTC on the 18th: already the 19th in Mamuju.
+    assert local_today(datetime(2023, 12, 18, 16, 30, tzinfo=UTC)) == date(2023, 12, 19)
+
+
+def test_error_pages_speak_the_users_language(client, users):
+    client.login("anggota")
+    assert "Halaman tidak ditemukan" in client.get("/tidak-ada").get_data(as_text=True)
+    client.submit("/language", {"language": "en"})
+    assert "Page not found" in client.get("/tidak-ada").get_data(as_text=True)

@@ -1,0 +1,73 @@
+"""Tindak Lanjut: tracking the follow-up actions of the BPSDM Sulawesi Barat webinar series."""
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+from config import Config
+
+TEMPLATE_FOLDER = Path(__file__).resolve().parent.parent / "templates"
+
+
+def create_app(config_class: type = Config) -> Flask:
+    """Build the application: config, extensions, blueprints, error pages and CLI."""
+    app = Flask(
+        __name__,
+        template_folder=str(TEMPLATE_FOLDER),
+        instance_path=getattr(config_class, "INSTANCE_PATH", None),
+    )
+    app.config.from_object(config_class)
+    os.makedirs(app.instance_path, exist_ok=True)
+    _resolve_secret_key(app)
+    _resolve_database_url(app)
+
+    from tracker import cli, errors, i18n, permissions, security
+    from tracker.database import configure_sqlite
+    from tracker.extensions import babel, csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db)
+    csrf.init_app(app)
+    security.init_login(app, login_manager)
+    i18n.init_app(app, babel)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+
+    from tracker.views import admin, auth, main, profile
+
+    for module in (auth, main, admin, profile):
+        app.register_blueprint(module.bp)
+
+    permissions.register_template_helpers(app)
+    errors.register(app)
+    cli.register(app)
+    return app
+
+
+def _resolve_secret_key(app: Flask) -> None:
+    """Production needs SECRET_KEY from the environment; development keeps one in instance/."""
+    if app.config.get("SECRET_KEY"):
+        return
+    if app.config["APP_ENV"] == "production":
+        raise RuntimeError("SECRET_KEY must be set when APP_ENV=production")
+    key_file = Path(app.instance_path) / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    app.config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+def _resolve_database_url(app: Flask) -> None:
+    """Default to a SQLite file in the instance folder; accept postgres:// style URLs."""
+    url = app.config.get("SQLALCHEMY_DATABASE_URI")
+    if not url:
+        url = f"sqlite:///{Path(app.instance_path) / 'tracker.sqlite3'}"
+    elif url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgres://")
+    elif url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    app.config["SQLALCHEMY_DATABASE_URI"] = url
+    if app.config["APP_ENV"] == "production":
+        app.config["DEBUG"] = False

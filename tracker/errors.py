@@ -1,0 +1,42 @@
+"""Friendly error pages in the user's language."""
+from flask import Flask, render_template
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from tracker.extensions import db
+
+
+def _messages():
+    return {
+        400: (_("Bad request"), _("The request could not be understood. Please go back and try again.")),
+        403: (_("Access denied"), _("Your role does not allow you to open this page or do this action.")),
+        404: (_("Page not found"), _("The page you are looking for does not exist or has been moved.")),
+        405: (_("Not allowed"), _("This address does not accept this kind of request.")),
+        413: (_("Too large"), _("What you sent is larger than the app accepts.")),
+        429: (_("Too many attempts"), _("Please wait a moment before trying again.")),
+        500: (_("Something went wrong"), _("An unexpected error happened. It has been logged; please try again.")),
+    }
+
+
+def render_error(code: int, detail: str | None = None):
+    title, message = _messages().get(code, (_("Error"), _("The request could not be completed.")))
+    return render_template("errors/error.html", code=code, title=title, message=detail or message), code
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_error(400, _("The form has expired or was not sent from this app. Reload the page and try again."))
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        if error.code is None or error.code < 400:
+            return error
+        return render_error(error.code)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error):
+        app.logger.exception("unhandled error")
+        db.session.rollback()
+        return render_error(500)

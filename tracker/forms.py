@@ -1,0 +1,89 @@
+"""WTForms classes for sign-in, profile and account administration."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, Regexp
+
+from tracker.models import Role
+
+PASSWORD_MIN, PASSWORD_MAX = 8, 128
+
+
+def role_choices():
+    return [
+        (Role.MEMBER.value, _l("Member")),
+        (Role.HEAD.value, _l("Head")),
+        (Role.VIEWER.value, _l("Viewer")),
+        (Role.ADMIN.value, _l("Administrator")),
+    ]
+
+
+def language_choices():
+    return [("id", "Bahasa Indonesia"), ("en", "English")]
+
+
+def _new_password_field(label):
+    return PasswordField(
+        label,
+        validators=[
+            DataRequired(),
+            Length(
+                min=PASSWORD_MIN,
+                max=PASSWORD_MAX,
+                message=_l("A password has %(min)d to %(max)d characters.", min=PASSWORD_MIN, max=PASSWORD_MAX),
+            ),
+        ],
+    )
+
+
+class LoginForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=PASSWORD_MAX)])
+
+
+class PasswordChangeForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+    new_password = _new_password_field(_l("New password"))
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("new_password", message=_l("The passwords do not match."))],
+    )
+
+
+class PreferencesForm(FlaskForm):
+    language = SelectField(_l("Language"), choices=language_choices())
+    reminders_enabled = BooleanField(_l("Send me email reminders about my deadlines"))
+
+
+class UserForm(FlaskForm):
+    """Create or edit an account (admin)."""
+
+    username = StringField(
+        _l("Username"),
+        filters=[lambda value: value.strip().lower() if value else value],
+        validators=[
+            DataRequired(),
+            Length(max=64),
+            Regexp(r"^[a-z0-9._-]+$", message=_l("Use lowercase letters, digits, dots, dashes or underscores.")),
+        ],
+    )
+    full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
+    email = EmailField(
+        _l("Email"),
+        validators=[Optional(), Length(max=254), Email(message=_l("This is not a valid email address."))],
+    )
+    nip = StringField(_l("NIP"), validators=[Optional(), Length(max=32), Regexp(r"^[0-9 ]+$", message=_l("A NIP has digits only."))])
+    position = StringField(_l("Position"), validators=[Optional(), Length(max=120)])
+    role = SelectField(_l("Role"), choices=role_choices())
+    unit_id = SelectField(_l("Unit (OPD)"), coerce=int, choices=[])
+    language = SelectField(_l("Language"), choices=language_choices())
+    active = BooleanField(_l("Active"), default=True)
+    password = PasswordField(_l("Password"), validators=[Optional(), Length(min=PASSWORD_MIN, max=PASSWORD_MAX)])
+
+
+class ResetPasswordForm(FlaskForm):
+    password = _new_password_field(_l("New password"))
+
+
+class EmptyForm(FlaskForm):
+    """A form with only the CSRF token, for buttons that post."""

@@ -1,0 +1,139 @@
+"""Action items (tindak lanjut) and what hangs off them: history, comments, extension requests."""
+from datetime import date, datetime
+from typing import Optional
+
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, Text, event
+from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
+
+from tracker.models.base import Base, utcnow
+from tracker.models.enums import ExtensionState, HistoryKind, Priority, Status, enum_column
+from tracker.models.reference import Theme, Unit
+from tracker.models.users import User
+from tracker.models.webinars import Webinar
+
+item_supporters = Table(
+    "item_supporters",
+    Base.metadata,
+    Column("item_id", ForeignKey("action_items.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class ActionItem(Base):
+    __tablename__ = "action_items"
+    __table_args__ = (
+        CheckConstraint("progress >= 0 AND progress <= 100", name="progress_range"),
+        Index("ix_action_items_webinar_number", "webinar_id", "number", unique=True),
+        Index("ix_action_items_status_due", "status", "due_date"),
+        Index("ix_action_items_owner_status", "owner_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    webinar_id: Mapped[int] = mapped_column(ForeignKey("webinars.id"), index=True)
+    number: Mapped[int]
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[Optional[str]] = mapped_column(Text)
+    source: Mapped[Optional[str]] = mapped_column(String(300))  # sumber: who/what prompted it
+    theme_id: Mapped[Optional[int]] = mapped_column(ForeignKey("themes.id"), index=True)
+    owner_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"), index=True)
+    unit_id: Mapped[Optional[int]] = mapped_column(ForeignKey("units.id"), index=True)
+    priority: Mapped[Priority] = mapped_column(
+        enum_column(Priority), default=Priority.MEDIUM, index=True
+    )
+    due_date: Mapped[Optional[date]] = mapped_column(index=True)
+    progress: Mapped[int] = mapped_column(default=0)
+    evidence_url: Mapped[Optional[str]] = mapped_column(String(500))
+    status: Mapped[Status] = mapped_column(enum_column(Status), default=Status.NEW, index=True)
+    # The reason or note given with the latest status change (blocked/cancelled reasons).
+    status_note: Mapped[Optional[str]] = mapped_column(Text)
+    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
+    completed_at: Mapped[Optional[datetime]] = mapped_column(index=True)
+    verified_at: Mapped[Optional[datetime]]
+    verified_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"), index=True)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    webinar: Mapped[Webinar] = relationship()
+    theme: Mapped[Optional[Theme]] = relationship()
+    unit: Mapped[Optional[Unit]] = relationship()
+    owner: Mapped[Optional[User]] = relationship(foreign_keys=[owner_id])
+    created_by: Mapped[Optional[User]] = relationship(foreign_keys=[created_by_id])
+    verified_by: Mapped[Optional[User]] = relationship(foreign_keys=[verified_by_id])
+    supporters: Mapped[list[User]] = relationship(secondary=item_supporters, order_by=User.full_name)
+    history: WriteOnlyMapped["ItemHistory"] = relationship(
+        back_populates="item", order_by="ItemHistory.id"
+    )
+    comments: WriteOnlyMapped["Comment"] = relationship(back_populates="item", order_by="Comment.id")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+
+class ItemHistory(Base):
+    """One append-only record of a change to an item: who, when, from → to, note."""
+
+    __tablename__ = "item_history"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("action_items.id"), index=True)
+    actor_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    kind: Mapped[HistoryKind] = mapped_column(enum_column(HistoryKind), index=True)
+    field: Mapped[Optional[str]] = mapped_column(String(40))
+    old_value: Mapped[Optional[str]] = mapped_column(Text)
+    new_value: Mapped[Optional[str]] = mapped_column(Text)
+    note: Mapped[Optional[str]] = mapped_column(Text)
+
+    item: Mapped[ActionItem] = relationship(back_populates="history")
+    actor: Mapped[Optional[User]] = relationship()
+
+
+class Comment(Base):
+    __tablename__ = "comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("action_items.id"), index=True)
+    author_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    item: Mapped[ActionItem] = relationship(back_populates="comments")
+    author: Mapped[Optional[User]] = relationship()
+
+
+class ExtensionRequest(Base):
+    """A proposal (usulan perpanjangan waktu) to move an item's due date."""
+
+    __tablename__ = "extension_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("action_items.id"), index=True)
+    requested_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"), index=True)
+    old_due_date: Mapped[Optional[date]]
+    new_due_date: Mapped[date]
+    reason: Mapped[str] = mapped_column(Text)
+    state: Mapped[ExtensionState] = mapped_column(
+        enum_column(ExtensionState), default=ExtensionState.PENDING, index=True
+    )
+    decided_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"), index=True)
+    decided_at: Mapped[Optional[datetime]]
+    decision_note: Mapped[Optional[str]] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    item: Mapped[ActionItem] = relationship()
+    requested_by: Mapped[Optional[User]] = relationship(foreign_keys=[requested_by_id])
+    decided_by: Mapped[Optional[User]] = relationship(foreign_keys=[decided_by_id])
+
+
+class AppendOnlyError(RuntimeError):
+    """Raised when code tries to change or delete a history record."""
+
+
+@event.listens_for(ItemHistory, "before_update")
+@event.listens_for(ItemHistory, "before_delete")
+def _refuse_history_change(mapper, connection, target):
+    raise AppendOnlyError("item history is append-only")

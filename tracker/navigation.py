@@ -1,0 +1,21 @@
+"""The navigation bar: each entry shows only for roles that may open it."""
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from tracker import permissions
+
+# (endpoint, label, predicate); entries whose endpoint is not registered are skipped.
+NAV = [
+    ("main.index", _l("Home"), lambda user: True),
+    ("admin.users", _l("Users"), permissions.can_manage_users),
+]
+
+
+def nav_items():
+    """Navigation entries for the current user as (endpoint, label, visible)."""
+    endpoints = current_app.view_functions
+    return [
+        (endpoint, label, endpoint in endpoints and predicate(current_user))
+        for endpoint, label, predicate in NAV
+    ]

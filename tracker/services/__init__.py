@@ -1,0 +1,1 @@
+"""Services change models and write history; views commit once."""

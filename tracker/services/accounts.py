@@ -1,0 +1,58 @@
+"""Account rules: creating users, changing roles, deactivating (shared by the admin pages and the CLI)."""
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from tracker.extensions import db
+from tracker.models import Role, User
+
+
+class AccountError(ValueError):
+    """A refused account change, with a message for the user (already translated)."""
+
+
+def username_taken(username: str, exclude_id: int | None = None) -> bool:
+    query = select(User.id).where(func.lower(User.username) == username.lower())
+    if exclude_id is not None:
+        query = query.where(User.id != exclude_id)
+    return db.session.scalar(query) is not None
+
+
+def create_user(
+    username: str,
+    full_name: str,
+    password: str,
+    role: Role = Role.MEMBER,
+    **fields,
+) -> User:
+    """Add an account; refuse a username that already exists (case-insensitively)."""
+    username = username.strip().lower()
+    if username_taken(username):
+        raise AccountError(_("The username %(username)s is already taken.", username=username))
+    user = User(username=username, full_name=full_name.strip(), role=Role(role), **fields)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def active_admin_count(exclude_id: int | None = None) -> int:
+    query = select(func.count(User.id)).where(User.role == Role.ADMIN, User.active.is_(True))
+    if exclude_id is not None:
+        query = query.where(User.id != exclude_id)
+    return db.session.scalar(query) or 0
+
+
+def update_user(user: User, *, role: Role, active: bool, **fields) -> None:
+    """Change an account; the last active admin cannot demote or deactivate themself away."""
+    if "username" in fields and username_taken(fields["username"], exclude_id=user.id):
+        raise AccountError(_("The username %(username)s is already taken.", username=fields["username"]))
+    losing_admin = user.role == Role.ADMIN and (role != Role.ADMIN or not active)
+    if losing_admin and active_admin_count(exclude_id=user.id) == 0:
+        raise AccountError(_("At least one active administrator must remain."))
+    for name, value in fields.items():
+        setattr(user, name, value)
+    if user.active and not active:
+        user.rotate_session_token()  # deactivation ends every session at once
+    user.role = Role(role)
+    user.active = active
+    db.session.flush()

@@ -158,3 +158,58 @@ def users(app):
 
 def get_user(username: str) -> User:
     return db.session.scalar(db.select(User).where(User.username == username))
+
+
+def add_webinar(series: int = 28, title: str = "Transformasi Agile Government", **fields):
+    """Insert a webinar (inside an app context)."""
+    from datetime import date
+
+    from tracker.models import Webinar
+
+    webinar = Webinar(series=series, title=title, held_on=fields.pop("held_on", date(2023, 12, 18)), **fields)
+    db.session.add(webinar)
+    db.session.flush()
+    return webinar
+
+
+def add_item(webinar, owner=None, *, status=None, actor=None, supporters=(), **fields):
+    """Insert an item through the items service (code, history), then force a status if given.
+
+    Forcing the status skips the workflow on purpose: tests arrange a starting point quickly.
+    """
+    from tracker.models import Status, utcnow
+    from tracker.services.items import create_item
+
+    fields.setdefault("title", "Tindak lanjut uji")
+    item = create_item(webinar, None, owner=owner, supporters=supporters, **fields)
+    if status is not None:
+        item.status = Status(status)
+        if item.status in (Status.DONE, Status.VERIFIED):
+            item.completed_at = utcnow()
+        db.session.flush()
+    return item
+
+
+@pytest.fixture()
+def sample(app, users):
+    """Webinar Seri 28 with three items: ids of the webinar and items.
+
+    S28-01 owned by anggota (dikerjakan, anggota2 supports), S28-02 owned by anggota2 (baru),
+    S28-03 owned by anggota (selesai, with evidence).
+    """
+    from datetime import timedelta
+
+    from tracker.models import Status
+    from tracker.timeutil import local_today
+
+    with app.app_context():
+        anggota, anggota2 = db.session.get(User, users["anggota"]), db.session.get(User, users["anggota2"])
+        webinar = add_webinar()
+        today = local_today()
+        first = add_item(webinar, anggota, status=Status.IN_PROGRESS, supporters=[anggota2],
+                         title="Kajian regulasi", due_date=today + timedelta(days=3))
+        second = add_item(webinar, anggota2, title="Pelatihan literasi digital", due_date=today - timedelta(days=2))
+        third = add_item(webinar, anggota, status=Status.DONE, title="Pola karier",
+                         evidence_url="https://example.go.id/bukti", due_date=today + timedelta(days=20))
+        db.session.commit()
+        return {"webinar": webinar.id, "item1": first.id, "item2": second.id, "item3": third.id}

@@ -22,7 +22,7 @@ def create_app(config_class: type = Config) -> Flask:
     _resolve_secret_key(app)
     _resolve_database_url(app)
 
-    from tracker import cli, errors, i18n, permissions, security
+    from tracker import cli, display, errors, i18n, permissions, security
     from tracker.database import configure_sqlite
     from tracker.extensions import babel, csrf, db, login_manager, migrate
 
@@ -41,6 +41,7 @@ def create_app(config_class: type = Config) -> Flask:
         app.register_blueprint(module.bp)
 
     permissions.register_template_helpers(app)
+    display.register(app)
     errors.register(app)
     cli.register(app)
     return app

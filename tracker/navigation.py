@@ -8,6 +8,9 @@ from tracker import permissions
 # (endpoint, label, predicate); entries whose endpoint is not registered are skipped.
 NAV = [
     ("main.index", _l("Home"), lambda user: True),
+    ("lists.my", _l("My tasks"), permissions.has_tasks),
+    ("webinars.index", _l("Webinars"), lambda user: True),
+    ("lists.items", _l("Action items"), lambda user: True),
     ("admin.users", _l("Users"), permissions.can_manage_users),
 ]
 

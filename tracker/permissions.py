@@ -1,10 +1,21 @@
-"""Who may do what: can_* predicates for views and templates, require_* helpers for views."""
+"""Who may do what: can_* predicates for views and templates, require_* helpers for views.
+
+Heads lead the work; administrators hold every head power as well. Members act on the items
+they own (penanggung jawab) or support; viewers only read.
+"""
 from functools import wraps
 
 from flask import abort
 from flask_login import current_user
 
-from tracker.models import Role, User
+from tracker.models import ActionItem, Role, Status, User
+
+LEAD_ROLES = (Role.HEAD, Role.ADMIN)
+
+
+def is_lead(user: User) -> bool:
+    """Heads and administrators: assign, verify, reopen, cancel, manage webinars."""
+    return user.is_authenticated and user.role in LEAD_ROLES
 
 
 def can_manage_users(user: User) -> bool:
@@ -16,12 +27,66 @@ def can_view_dashboard(user: User) -> bool:
 
 
 def can_manage_webinars(user: User) -> bool:
-    return user.is_authenticated and user.role in (Role.ADMIN, Role.HEAD)
+    return is_lead(user)
 
 
 def has_tasks(user: User) -> bool:
     """Members and heads own items; viewers and admins only read or administer."""
     return user.is_authenticated and user.role in (Role.HEAD, Role.MEMBER)
+
+
+def can_create_items(user: User) -> bool:
+    """Heads create items for anyone; members create items they own themselves."""
+    return user.is_authenticated and user.role in (Role.HEAD, Role.ADMIN, Role.MEMBER)
+
+
+def can_bulk_enter(user: User) -> bool:
+    return is_lead(user)
+
+
+def can_assign(user: User) -> bool:
+    """Choosing another person as owner is a head's decision."""
+    return is_lead(user)
+
+
+def owns(user: User, item: ActionItem) -> bool:
+    return user.is_authenticated and item.owner_id == user.id
+
+
+def supports(user: User, item: ActionItem) -> bool:
+    return user.is_authenticated and any(member.id == user.id for member in item.supporters)
+
+
+def can_edit_item(user: User, item: ActionItem) -> bool:
+    return is_lead(user) or (user.is_authenticated and user.role == Role.MEMBER and owns(user, item))
+
+
+def can_change_status(user: User, item: ActionItem) -> bool:
+    """Whether the user may move the item at all (the workflow decides which moves)."""
+    if is_lead(user):
+        return True
+    return (
+        user.is_authenticated
+        and user.role == Role.MEMBER
+        and (owns(user, item) or supports(user, item))
+    )
+
+
+def can_comment(user: User, item: ActionItem | None = None) -> bool:
+    return user.is_authenticated and user.role != Role.VIEWER
+
+
+def can_request_extension(user: User, item: ActionItem) -> bool:
+    """The owner proposes a new due date for an item that is still open."""
+    return (
+        owns(user, item)
+        and user.role != Role.VIEWER
+        and item.status in (Status.NEW, Status.IN_PROGRESS, Status.BLOCKED)
+    )
+
+
+def can_decide_extension(user: User, item: ActionItem) -> bool:
+    return is_lead(user)
 
 
 def require(predicate):
@@ -39,14 +104,30 @@ def require(predicate):
     return decorator
 
 
+def require_item(predicate, item: ActionItem) -> None:
+    """403 unless predicate(current_user, item) holds."""
+    if not predicate(current_user, item):
+        abort(403)
+
+
 def register_template_helpers(app) -> None:
     """Expose the predicates to templates so buttons hide exactly when the view would refuse."""
+    from tracker.navigation import nav_items
+
     app.jinja_env.globals.update(
+        is_lead=is_lead,
         can_manage_users=can_manage_users,
         can_view_dashboard=can_view_dashboard,
         can_manage_webinars=can_manage_webinars,
         has_tasks=has_tasks,
+        can_create_items=can_create_items,
+        can_bulk_enter=can_bulk_enter,
+        can_edit_item=can_edit_item,
+        can_change_status=can_change_status,
+        can_comment=can_comment,
+        can_request_extension=can_request_extension,
+        can_decide_extension=can_decide_extension,
+        nav_items=nav_items,
     )
-    from tracker.navigation import nav_items
 
-    app.jinja_env.globals["nav_items"] = nav_items
+

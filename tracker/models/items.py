@@ -83,6 +83,8 @@ class ItemHistory(Base):
     actor_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     kind: Mapped[HistoryKind] = mapped_column(enum_column(HistoryKind), index=True)
+    # The item version this change produced (comments: the version they were made on).
+    item_version: Mapped[Optional[int]]
     field: Mapped[Optional[str]] = mapped_column(String(40))
     old_value: Mapped[Optional[str]] = mapped_column(Text)
     new_value: Mapped[Optional[str]] = mapped_column(Text)

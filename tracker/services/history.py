@@ -12,9 +12,19 @@ def record(
     old=None,
     new=None,
     note: str | None = None,
+    changes_item: bool = True,
 ) -> ItemHistory:
-    """Append one history row for an item (never updated or deleted afterwards)."""
+    """Append one history row for an item (never updated or deleted afterwards).
+
+    The row carries the item version the change produces, so a conflict page can show
+    exactly what happened after the version a user had in their form.
+    """
+    if item.version is None:
+        item_version = 1
+    else:
+        item_version = item.version + 1 if changes_item else item.version
     entry = ItemHistory(
+        item_version=item_version,
         item=item,
         actor=actor,
         kind=kind,

@@ -1,4 +1,4 @@
-"""WTForms classes for sign-in, profile and account administration."""
+"""Forms for sign-in, profile and account administration."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField

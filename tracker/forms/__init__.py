@@ -1,0 +1,26 @@
+"""WTForms classes, one module per area."""
+from tracker.forms.accounts import (
+    PASSWORD_MAX,
+    PASSWORD_MIN,
+    EmptyForm,
+    LoginForm,
+    PasswordChangeForm,
+    PreferencesForm,
+    ResetPasswordForm,
+    UserForm,
+)
+from tracker.forms.items import (
+    PRIORITY_LABELS,
+    CommentForm,
+    ExtensionDecisionForm,
+    ExtensionForm,
+    ItemForm,
+    StatusForm,
+)
+from tracker.forms.webinars import BulkEntryForm, WebinarForm
+
+__all__ = [
+    "PASSWORD_MAX", "PASSWORD_MIN", "PRIORITY_LABELS", "BulkEntryForm", "CommentForm", "EmptyForm",
+    "ExtensionDecisionForm", "ExtensionForm", "ItemForm", "LoginForm", "PasswordChangeForm",
+    "PreferencesForm", "ResetPasswordForm", "StatusForm", "UserForm", "WebinarForm",
+]

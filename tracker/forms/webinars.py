@@ -1,0 +1,21 @@
+"""Forms for webinars and for bulk entry of action items from meeting notes."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, URL
+
+
+class WebinarForm(FlaskForm):
+    series = IntegerField(_l("Series number"), validators=[
+        InputRequired(), NumberRange(min=1, max=100000, message=_l("The series number is a whole number from 1."))])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    held_on = DateField(_l("Date"), validators=[InputRequired()])
+    organizer = StringField(_l("Organiser"), validators=[Optional(), Length(max=200)])
+    speakers = TextAreaField(_l("Speakers (one per line)"), validators=[Optional(), Length(max=5000)])
+    summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=20000)])
+    link = StringField(_l("Link to the recording or article"), validators=[
+        Optional(), Length(max=500), URL(require_tld=False, message=_l("Enter a web address starting with http:// or https://."))])
+
+
+class BulkEntryForm(FlaskForm):
+    lines = TextAreaField(_l("Action items, one per line"), validators=[DataRequired(), Length(max=50000)])

@@ -1,0 +1,102 @@
+"""The status workflow of an action item: the one place that owns its rules.
+
+baru → dikerjakan ⇄ terhambat → selesai → terverifikasi, plus dibatalkan. Members move the items
+they own or support along the working path; heads (and admins) also verify, reopen and cancel.
+"""
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from tracker.models import ActionItem, HistoryKind, Status, User, utcnow
+from tracker.permissions import can_change_status, is_lead
+from tracker.services.errors import InvalidInput, NotAllowed
+from tracker.services.history import record
+from tracker.services.versions import check_version, save
+from tracker.validation import clean_evidence_url
+
+# Moves along the working path: the owner, a supporter, or a head.
+WORKING_MOVES: dict[Status, frozenset[Status]] = {
+    Status.NEW: frozenset({Status.IN_PROGRESS}),
+    Status.IN_PROGRESS: frozenset({Status.BLOCKED, Status.DONE}),
+    Status.BLOCKED: frozenset({Status.IN_PROGRESS, Status.DONE}),
+}
+# Moves only a head may make: verify, reopen, cancel.
+LEAD_MOVES: dict[Status, frozenset[Status]] = {
+    Status.NEW: frozenset({Status.CANCELLED}),
+    Status.IN_PROGRESS: frozenset({Status.CANCELLED}),
+    Status.BLOCKED: frozenset({Status.CANCELLED}),
+    Status.DONE: frozenset({Status.VERIFIED, Status.IN_PROGRESS, Status.CANCELLED}),
+    Status.VERIFIED: frozenset({Status.IN_PROGRESS, Status.CANCELLED}),
+}
+REASON_REQUIRED = frozenset({Status.BLOCKED, Status.CANCELLED})
+
+STATUS_LABELS = {
+    Status.NEW: _l("New"),
+    Status.IN_PROGRESS: _l("In progress"),
+    Status.BLOCKED: _l("Blocked"),
+    Status.DONE: _l("Done, awaiting verification"),
+    Status.VERIFIED: _l("Verified"),
+    Status.CANCELLED: _l("Cancelled"),
+}
+
+
+def allowed_moves(user: User, item: ActionItem) -> list[Status]:
+    """The statuses this user may move this item to, in workflow order."""
+    if not can_change_status(user, item):
+        return []
+    moves = set(WORKING_MOVES.get(item.status, ()))
+    if is_lead(user):
+        moves |= LEAD_MOVES.get(item.status, frozenset())
+    return [status for status in Status if status in moves]
+
+
+def change_status(
+    item: ActionItem,
+    actor: User,
+    new_status: str,
+    *,
+    version: int | None,
+    note: str | None = None,
+    evidence_url: str | None = None,
+) -> None:
+    """Move an item to a new status, or raise and change nothing."""
+    if not can_change_status(actor, item):
+        raise NotAllowed(_("You may not change the status of this item."))
+    check_version(item, version)
+    try:
+        target = Status(new_status)
+    except ValueError:
+        raise InvalidInput(_("Unknown status."), {"status": _("Unknown status.")}) from None
+    note = (note or "").strip() or None
+    evidence_url = clean_evidence_url(evidence_url)
+    if target not in allowed_moves(actor, item):
+        message = _(
+            "An item cannot go from %(old)s to %(new)s%(who)s.",
+            old=STATUS_LABELS[item.status], new=STATUS_LABELS[target],
+            who="" if is_lead(actor) else _(" by a member"),
+        )
+        raise InvalidInput(message, {"status": message})
+    if target in REASON_REQUIRED and not note:
+        message = _("Please give a reason.")
+        raise InvalidInput(message, {"note": message})
+    if target == Status.DONE and not (note or evidence_url or item.evidence_url):
+        message = _("A finished item needs an evidence link or a note.")
+        raise InvalidInput(message, {"evidence_url": message, "note": message})
+
+    old = item.status
+    if evidence_url and evidence_url != item.evidence_url:
+        record(item, actor, HistoryKind.EDITED, field="evidence_url", old=item.evidence_url, new=evidence_url)
+        item.evidence_url = evidence_url
+    record(item, actor, HistoryKind.STATUS, field="status", old=old.value, new=target.value, note=note)
+    item.status = target
+    item.status_note = note
+    now = utcnow()
+    if target == Status.DONE:
+        item.completed_at = now
+        if item.progress != 100:
+            record(item, actor, HistoryKind.EDITED, field="progress", old=item.progress, new=100)
+            item.progress = 100
+    elif target == Status.VERIFIED:
+        item.verified_at, item.verified_by = now, actor
+    elif target == Status.IN_PROGRESS and old in (Status.DONE, Status.VERIFIED):
+        item.completed_at = item.verified_at = item.verified_by = None
+    save(item)

@@ -1,0 +1,24 @@
+"""Small input rules shared by forms, services and the API."""
+from urllib.parse import urlsplit
+
+from flask_babel import gettext as _
+
+from tracker.services.errors import InvalidInput
+
+MAX_URL = 500
+
+
+def is_web_url(value: str) -> bool:
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in value
+
+
+def clean_evidence_url(value: str | None, field: str = "evidence_url") -> str | None:
+    """An http(s) link, or None when empty; anything else is refused."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    if len(value) > MAX_URL or not is_web_url(value):
+        message = _("The evidence link must be a web address starting with http:// or https://.")
+        raise InvalidInput(message, {field: message})
+    return value

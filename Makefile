@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app tracker
 TRANSLATIONS := tracker/translations
 
-.PHONY: run test serve install install-dev translations translations-update vendor clean
+.PHONY: run test serve bench install install-dev translations translations-update vendor clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,8 +38,17 @@ run: install
 	$(FLASK) seed-demo --if-empty
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
+## Production mode under gunicorn (needs SECRET_KEY; DATABASE_URL for PostgreSQL).
+serve: install
+	$(FLASK) db upgrade
+	APP_ENV=production $(BIN)/gunicorn --config gunicorn.conf.py 'tracker:create_app()'
+
 test: install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Page speed at 1k, 10k and 100k items (QUICK=1: 1k and 10k); PostgreSQL too when BENCH_DATABASE_URL is set.
+bench: install-dev
+	$(BIN)/python -m bench.run $(if $(QUICK),--quick) $(BENCH_ARGS)
 
 vendor:
 	scripts/vendor-assets.sh

@@ -21,6 +21,21 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", "10000"))
 
+    # Sessions: signed out after this long without a request, and this long after sign-in.
+    SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "60"))
+    SESSION_ABSOLUTE_HOURS = int(os.environ.get("SESSION_ABSOLUTE_HOURS", "12"))
+    # Sign-in throttling (shared by all workers through the database).
+    LOGIN_THROTTLE_WINDOW_SECONDS = int(os.environ.get("LOGIN_THROTTLE_WINDOW_SECONDS", "900"))
+    LOGIN_MAX_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_MAX_FAILURES_PER_ACCOUNT", "5"))
+    LOGIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_MAX_FAILURES_PER_ADDRESS", "20"))
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(2 * 1024 * 1024)))
+    # Comma-separated host names the app answers to (empty: any).
+    TRUSTED_HOSTS = [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()] or None
+    # Set when behind a reverse proxy (nginx) that sets X-Forwarded-For/-Proto: the number of proxies.
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+    SECURITY_LOG_FILE = os.environ.get("SECURITY_LOG_FILE")
+    SEND_FILE_MAX_AGE_DEFAULT = 31536000  # static URLs carry a version, so they can be cached long
+
     BABEL_DEFAULT_LOCALE = "id"
     BABEL_DEFAULT_TIMEZONE = os.environ.get("APP_TIMEZONE", "Asia/Makassar")
     LANGUAGES = ("id", "en")

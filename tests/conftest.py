@@ -213,3 +213,30 @@ def sample(app, users):
                          evidence_url="https://example.go.id/bukti", due_date=today + timedelta(days=20))
         db.session.commit()
         return {"webinar": webinar.id, "item1": first.id, "item2": second.id, "item3": third.id}
+
+
+@pytest.fixture()
+def count_queries(app):
+    """Count SQL statements run while a block executes: `with count_queries() as counter: ...`."""
+    import contextlib
+
+    from sqlalchemy import event
+
+    with app.app_context():
+        engine = db.engine
+
+    @contextlib.contextmanager
+    def counting():
+        statements = []
+
+        def before_cursor_execute(conn, cursor, statement, *args):
+            if not statement.lstrip().upper().startswith(("BEGIN", "SAVEPOINT", "RELEASE", "PRAGMA")):
+                statements.append(statement)
+
+        event.listen(engine, "before_cursor_execute", before_cursor_execute)
+        try:
+            yield statements
+        finally:
+            event.remove(engine, "before_cursor_execute", before_cursor_execute)
+
+    return counting

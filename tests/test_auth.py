@@ -5,14 +5,24 @@ from werkzeug.routing import Rule
 from tests.conftest import PASSWORD, get_user
 from tracker.extensions import db
 
-PUBLIC_ENDPOINTS = {"auth.login", "main.healthz", "main.set_language", "static"}
+PUBLIC_ENDPOINTS = {"auth.login", "main.healthz", "main.set_language", "static", "calendar.feed",
+                    "api.openapi"}
 
 
 def test_login_success_goes_home(client, users):
     response = client.login("anggota")
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
-    assert "Anggota Uji" in client.get("/").get_data(as_text=True)
+    assert client.get("/").headers["Location"] == "/my"  # members start on their tasks
+    assert "Anggota Uji" in client.get("/my").get_data(as_text=True)
+
+
+def test_heads_and_viewers_start_on_the_dashboard(client, make_client, users):
+    client.login("kepala")
+    assert client.get("/").headers["Location"] == "/dashboard"
+    viewer = make_client()
+    viewer.login("pemantau")
+    assert viewer.get("/").headers["Location"] == "/dashboard"
 
 
 def test_username_is_case_insensitive(client, users):
@@ -23,7 +33,7 @@ def test_wrong_password_is_refused_in_indonesian(client, users):
     response = client.login("anggota", "salah-sekali")
     assert response.status_code == 401
     assert "Nama pengguna atau kata sandi salah." in response.get_data(as_text=True)
-    assert client.get("/").status_code == 302  # still not signed in
+    assert client.get("/profile").status_code == 302  # still not signed in
 
 
 def test_unknown_user_gets_the_same_message(client, users):
@@ -39,7 +49,7 @@ def test_inactive_user_cannot_sign_in(client, users, db_ctx):
     response = client.login("anggota")
     assert response.status_code == 401
     assert "dinonaktifkan" in response.get_data(as_text=True)
-    assert client.get("/").status_code == 302
+    assert client.get("/profile").status_code == 302
 
 
 @pytest.mark.parametrize(
@@ -99,7 +109,7 @@ def test_login_without_csrf_token_is_rejected(client, users):
     response = client.post("/login", data={"username": "anggota", "password": PASSWORD})
     assert response.status_code == 400
     assert "Formulir sudah kedaluwarsa" in response.get_data(as_text=True)
-    assert client.get("/").status_code == 302
+    assert client.get("/profile").status_code == 302
 
 
 def test_logout_without_csrf_token_keeps_the_session(client, users):

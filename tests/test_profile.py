@@ -12,7 +12,7 @@ def test_switching_to_english_changes_the_page_and_is_remembered(client, make_cl
     # The choice belongs to the account: another browser signs in and sees English too.
     other = make_client()
     other.login("anggota")
-    assert "Sign out" in other.get("/").get_data(as_text=True)
+    assert "Sign out" in other.get("/profile").get_data(as_text=True)
 
 
 def test_header_language_switch_works_before_sign_in(client):
@@ -27,7 +27,7 @@ def test_header_language_switch_works_before_sign_in(client):
 def test_unknown_language_is_ignored(client, users):
     client.login("anggota")
     client.submit("/language", {"language": "xx"})
-    assert 'lang="id"' in client.get("/").get_data(as_text=True)
+    assert 'lang="id"' in client.get("/profile").get_data(as_text=True)
 
 
 def test_password_change_needs_the_current_password(client, users):

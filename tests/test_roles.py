@@ -36,8 +36,10 @@ def test_admin_opens_admin_pages(client, users, url):
 )
 def test_navigation_shows_only_what_the_role_may_use(client, users, username, sees_users_link):
     client.login(username)
-    page = client.get("/").get_data(as_text=True)
+    page = client.get("/profile").get_data(as_text=True)
     assert ('href="/admin/users"' in page) is sees_users_link
+    assert ('href="/dashboard"' in page) is (username != "anggota")
+    assert ('href="/my"' in page) is (username in ("kepala", "anggota"))
     assert 'href="/profile"' in page
 
 

@@ -21,8 +21,13 @@ def create_app(config_class: type = Config) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     _resolve_secret_key(app)
     _resolve_database_url(app)
+    if app.config.get("PROXY_COUNT"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
 
-    from tracker import cli, display, errors, i18n, permissions, security
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+
+    from tracker import audit, cli, display, errors, headers, i18n, permissions, security
     from tracker.database import configure_sqlite
     from tracker.extensions import babel, csrf, db, login_manager, migrate
 
@@ -30,14 +35,19 @@ def create_app(config_class: type = Config) -> Flask:
     migrate.init_app(app, db)
     csrf.init_app(app)
     security.init_login(app, login_manager)
+    headers.init_app(app)
+    audit.init_app(app)
     i18n.init_app(app, babel)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
 
-    from tracker.views import admin, auth, main, profile
+    from tracker.views import (
+        admin, api, auth, calendar, dashboard, items, lists, main, profile, reports, settings, webinars,
+    )
 
-    for module in (auth, main, admin, profile):
+    for module in (auth, main, admin, settings, profile, webinars, items, lists, dashboard, reports,
+                   calendar, api):
         app.register_blueprint(module.bp)
 
     permissions.register_template_helpers(app)

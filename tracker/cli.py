@@ -1,13 +1,16 @@
-"""Flask commands: create-user, seed-demo."""
+"""Flask commands: create-user, seed-demo, backup, restore."""
+from pathlib import Path
+
 import click
 from flask import Flask
 from flask.cli import with_appcontext
 
 from tracker.extensions import db
-from tracker.forms import PASSWORD_MAX, PASSWORD_MIN
 from tracker.models import Role
 from tracker.services.accounts import AccountError, create_user
+from tracker.services.backup import BackupError, backup, default_backup_path, restore
 from tracker.services.demo import DEMO_PASSWORD, DEMO_USERS, database_is_empty, seed_demo
+from tracker.services.passwords import password_problem
 
 
 @click.command("create-user")
@@ -23,8 +26,9 @@ from tracker.services.demo import DEMO_PASSWORD, DEMO_USERS, database_is_empty, 
 @with_appcontext
 def create_user_command(username, full_name, role, email, nip, password):
     """Create an account (for the first administrator, or scripts)."""
-    if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
-        raise click.ClickException(f"The password must have {PASSWORD_MIN} to {PASSWORD_MAX} characters.")
+    problem = password_problem(password)
+    if problem:
+        raise click.ClickException(problem)
     try:
         user = create_user(username, full_name, password, role=Role(role), email=email, nip=nip)
     except AccountError as error:
@@ -52,6 +56,43 @@ def seed_demo_command(if_empty):
         click.echo(f"  {username:<10} {role.value:<7} {full_name}")
 
 
+@click.command("backup")
+@click.option("--output", type=click.Path(dir_okay=False), help="Where to write (default: instance/backups/).")
+@with_appcontext
+def backup_command(output):
+    """Copy the database to a file while the app keeps serving (for cron)."""
+    from flask import current_app
+
+    url = current_app.config["SQLALCHEMY_DATABASE_URI"]
+    target = Path(output) if output else default_backup_path(current_app.instance_path, url)
+    try:
+        written = backup(url, target)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Backup written to {written} ({written.stat().st_size} bytes).")
+
+
+@click.command("restore")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def restore_command(source, yes):
+    """Replace the database's contents with a backup. Stop the app servers first."""
+    from flask import current_app
+
+    if not yes:
+        click.confirm("This replaces every row in the database. Continue?", abort=True)
+    db.session.remove()
+    db.engine.dispose()
+    try:
+        restore(current_app.config["SQLALCHEMY_DATABASE_URI"], Path(source))
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Restored from {source}.")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)

@@ -38,5 +38,67 @@ def due_state(item: ActionItem, today: date | None = None) -> str:
     return "later"
 
 
+def field_label(field: str | None) -> str:
+    from flask_babel import gettext as _
+
+    labels = {
+        "title": _("Action"), "description": _("Description"), "source": _("Source"),
+        "webinar_id": _("Webinar"), "theme_id": _("Theme"), "unit_id": _("Unit (OPD)"),
+        "priority": _("Priority"), "progress": _("Progress"), "evidence_url": _("Evidence link"),
+        "owner_id": _("Owner"), "due_date": _("Due date"), "supporters": _("Supporting members"),
+        "status": _("Status"),
+    }
+    return labels.get(field or "", field or "")
+
+
+def history_value(field: str | None, value: str | None, label: str | None = None) -> str:
+    """A history value as a person reads it: names, Indonesian dates, status words."""
+    from flask_babel import gettext as _
+
+    from tracker.i18n import show_date
+
+    if label:
+        return label
+    if value is None or value == "":
+        return "–" if field != "owner_id" else _("nobody")
+    if field == "status":
+        return status_label(Status(value))
+    if field == "priority":
+        return priority_label(Priority(value))
+    if field == "due_date":
+        try:
+            return show_date(date.fromisoformat(value))
+        except ValueError:
+            return value
+    if field == "progress":
+        return f"{value}%"
+    return value
+
+
+def history_summary(entry) -> str:
+    """One line saying what a history entry did (the actor is shown beside it)."""
+    from flask_babel import gettext as _
+
+    from tracker.models import HistoryKind
+
+    kind = HistoryKind(entry.kind)
+    if kind == HistoryKind.CREATED:
+        return _("created the item %(code)s", code=entry.new_value or "")
+    if kind == HistoryKind.COMMENT:
+        return _("commented")
+    old = history_value(entry.field, entry.old_value, entry.old_label)
+    new = history_value(entry.field, entry.new_value, entry.new_label)
+    if kind == HistoryKind.EXTENSION_REQUESTED:
+        return _("asked to move the due date from %(old)s to %(new)s", old=old, new=new)
+    if kind == HistoryKind.EXTENSION_APPROVED:
+        return _("approved moving the due date from %(old)s to %(new)s", old=old, new=new)
+    if kind == HistoryKind.EXTENSION_REJECTED:
+        return _("rejected moving the due date from %(old)s to %(new)s", old=old, new=new)
+    return _("changed %(field)s: %(old)s → %(new)s", field=field_label(entry.field), old=old, new=new)
+
+
 def register(app: Flask) -> None:
-    app.jinja_env.globals.update(status_label=status_label, priority_label=priority_label, due_state=due_state)
+    app.jinja_env.globals.update(
+        status_label=status_label, priority_label=priority_label, due_state=due_state,
+        field_label=field_label, history_value=history_value, history_summary=history_summary,
+    )

@@ -1,9 +1,11 @@
 """Friendly error pages in the user's language."""
 from flask import Flask, render_template
+from flask.globals import request_ctx
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from tracker.audit import security_event
 from tracker.extensions import db
 
 
@@ -21,18 +23,23 @@ def _messages():
 
 def render_error(code: int, detail: str | None = None):
     title, message = _messages().get(code, (_("Error"), _("The request could not be completed.")))
+    if request_ctx.url_adapter is None:  # e.g. an untrusted Host header: no URLs can be built
+        return f"{code} {title}", code, {"Content-Type": "text/plain; charset=utf-8"}
     return render_template("errors/error.html", code=code, title=title, message=detail or message), code
 
 
 def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
+        security_event("csrf_failure", reason=error.description)
         return render_error(400, _("The form has expired or was not sent from this app. Reload the page and try again."))
 
     @app.errorhandler(HTTPException)
     def http_error(error):
         if error.code is None or error.code < 400:
             return error
+        if error.code == 403:
+            security_event("forbidden")
         return render_error(error.code)
 
     @app.errorhandler(Exception)

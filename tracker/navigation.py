@@ -7,11 +7,13 @@ from tracker import permissions
 
 # (endpoint, label, predicate); entries whose endpoint is not registered are skipped.
 NAV = [
-    ("main.index", _l("Home"), lambda user: True),
+    ("dashboard.index", _l("Dashboard"), permissions.can_view_dashboard),
     ("lists.my", _l("My tasks"), permissions.has_tasks),
     ("webinars.index", _l("Webinars"), lambda user: True),
     ("lists.items", _l("Action items"), lambda user: True),
+    ("reports.index", _l("Reports"), permissions.can_view_dashboard),
     ("admin.users", _l("Users"), permissions.can_manage_users),
+    ("settings.edit", _l("Settings"), permissions.can_manage_users),
 ]
 
 

@@ -122,6 +122,7 @@ def register_template_helpers(app) -> None:
         has_tasks=has_tasks,
         can_create_items=can_create_items,
         can_bulk_enter=can_bulk_enter,
+        can_assign=can_assign,
         can_edit_item=can_edit_item,
         can_change_status=can_change_status,
         can_comment=can_comment,

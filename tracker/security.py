@@ -1,7 +1,10 @@
-"""Session handling: Flask-Login wiring with a per-user session token."""
-from flask import Flask
+"""Sessions: Flask-Login with a per-user session token, the login wall, idle and absolute timeouts."""
+import time
+
+from flask import Flask, current_app, flash, request, session
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import LoginManager
+from flask_login import LoginManager, current_user, login_user, logout_user
 
 from tracker.extensions import db
 from tracker.models import User
@@ -15,12 +18,13 @@ def init_login(app: Flask, login_manager: LoginManager) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
     login_manager.user_loader(load_user)
+    app.before_request(_enforce_session_age)
     app.before_request(_require_login)
 
 
 def load_user(session_id: str) -> User | None:
     """Find the user of a session id "<user id>:<session token>"; a stale token means no user."""
-    user_id, _, token = session_id.partition(":")
+    user_id, _sep, token = session_id.partition(":")
     if not user_id.isdigit() or not token:
         return None
     user = db.session.get(User, int(user_id))
@@ -29,19 +33,48 @@ def load_user(session_id: str) -> User | None:
     return user
 
 
+def start_session(user: User) -> None:
+    """A fresh session at sign-in: nothing carried over from before but the language."""
+    language = session.get("lang")
+    session.clear()
+    if language:
+        session["lang"] = language
+    login_user(user)
+    session["signed_in_at"] = session["seen_at"] = int(time.time())
+
+
 def public(view):
     """Mark a view as reachable without signing in."""
     view.is_public = True
     return view
 
 
-def _require_login():
-    from flask import current_app, request
-    from flask_login import current_user
+def _enforce_session_age():
+    """Sign out a session idle too long, or older than the absolute limit."""
+    if request.endpoint == "static" or "_user_id" not in session:
+        return None
+    now = int(time.time())
+    config = current_app.config
+    idle = now - session.get("seen_at", 0) > config["SESSION_IDLE_MINUTES"] * 60
+    too_old = now - session.get("signed_in_at", 0) > config["SESSION_ABSOLUTE_HOURS"] * 3600
+    if idle or too_old:
+        logout_user()
+        language = session.get("lang")
+        session.clear()
+        if language:
+            session["lang"] = language
+        flash(_("Your session has ended. Please sign in again."), "info")
+        return None  # the login wall below sends the visitor to /login
+    session["seen_at"] = now
+    return None
 
+
+def _require_login():
     if request.endpoint is None or request.endpoint == "static":
         return None
     view = current_app.view_functions.get(request.endpoint)
     if getattr(view, "is_public", False) or current_user.is_authenticated:
         return None
     return current_app.login_manager.unauthorized()
+
+

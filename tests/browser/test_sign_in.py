@@ -8,7 +8,7 @@ def test_sign_in_and_out(page, users):
     assert page.get_by_text("Nama pengguna atau kata sandi salah.").is_visible()
     assert not has_horizontal_scroll(page)
     sign_in(page, "anggota", PASSWORD)
-    assert page.get_by_role("heading", name="Selamat datang, Anggota Uji").is_visible()
+    assert page.get_by_role("heading", name="Tugas saya").is_visible()
     assert not has_horizontal_scroll(page)
     if page.viewport_name == "phone":
         page.get_by_role("button", name="Menu").click()

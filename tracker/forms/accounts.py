@@ -2,11 +2,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, Regexp, ValidationError
 
 from tracker.models import Role
 
-PASSWORD_MIN, PASSWORD_MAX = 8, 128
+from tracker.services.passwords import PASSWORD_MAX, PASSWORD_MIN, password_problem
 
 
 def role_choices():
@@ -22,18 +22,16 @@ def language_choices():
     return [("id", "Bahasa Indonesia"), ("en", "English")]
 
 
+def acceptable_password(form, field):
+    """WTForms validator: the password rules of services.passwords (empty is left to others)."""
+    if field.data:
+        problem = password_problem(field.data)
+        if problem:
+            raise ValidationError(problem)
+
+
 def _new_password_field(label):
-    return PasswordField(
-        label,
-        validators=[
-            DataRequired(),
-            Length(
-                min=PASSWORD_MIN,
-                max=PASSWORD_MAX,
-                message=_l("A password has %(min)d to %(max)d characters.", min=PASSWORD_MIN, max=PASSWORD_MAX),
-            ),
-        ],
-    )
+    return PasswordField(label, validators=[DataRequired(), acceptable_password])
 
 
 class LoginForm(FlaskForm):
@@ -78,7 +76,7 @@ class UserForm(FlaskForm):
     unit_id = SelectField(_l("Unit (OPD)"), coerce=int, choices=[])
     language = SelectField(_l("Language"), choices=language_choices())
     active = BooleanField(_l("Active"), default=True)
-    password = PasswordField(_l("Password"), validators=[Optional(), Length(min=PASSWORD_MIN, max=PASSWORD_MAX)])
+    password = PasswordField(_l("Password"), validators=[Optional(), acceptable_password])
 
 
 class ResetPasswordForm(FlaskForm):

@@ -11,11 +11,13 @@ class WebinarForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     held_on = DateField(_l("Date"), validators=[InputRequired()])
     organizer = StringField(_l("Organiser"), validators=[Optional(), Length(max=200)])
-    speakers = TextAreaField(_l("Speakers (one per line)"), validators=[Optional(), Length(max=5000)])
-    summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=20000)])
+    speakers = TextAreaField(_l("Speakers (one per line)"), validators=[Optional(), Length(max=5000)],
+                             render_kw={"rows": 3})
+    summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=20000)], render_kw={"rows": 6})
     link = StringField(_l("Link to the recording or article"), validators=[
         Optional(), Length(max=500), URL(require_tld=False, message=_l("Enter a web address starting with http:// or https://."))])
 
 
 class BulkEntryForm(FlaskForm):
-    lines = TextAreaField(_l("Action items, one per line"), validators=[DataRequired(), Length(max=50000)])
+    lines = TextAreaField(_l("Action items, one per line"), validators=[DataRequired(), Length(max=50000)],
+                          render_kw={"rows": 10, "spellcheck": "false"})

@@ -86,8 +86,11 @@ class ItemHistory(Base):
     # The item version this change produced (comments: the version they were made on).
     item_version: Mapped[Optional[int]]
     field: Mapped[Optional[str]] = mapped_column(String(40))
+    # Raw values (ids, ISO dates, enum values); for references also the name shown at the time.
     old_value: Mapped[Optional[str]] = mapped_column(Text)
     new_value: Mapped[Optional[str]] = mapped_column(Text)
+    old_label: Mapped[Optional[str]] = mapped_column(Text)
+    new_label: Mapped[Optional[str]] = mapped_column(Text)
     note: Mapped[Optional[str]] = mapped_column(Text)
 
     item: Mapped[ActionItem] = relationship(back_populates="history")

@@ -2,6 +2,7 @@
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from tracker.audit import security_event
 from tracker.extensions import db
 from tracker.models import Role, User
 
@@ -53,6 +54,9 @@ def update_user(user: User, *, role: Role, active: bool, **fields) -> None:
         setattr(user, name, value)
     if user.active and not active:
         user.rotate_session_token()  # deactivation ends every session at once
+        security_event("account_deactivated", target=user.username)
+    if user.role != Role(role):
+        security_event("role_changed", target=user.username, old=user.role.value, new=Role(role).value)
     user.role = Role(role)
     user.active = active
     db.session.flush()

@@ -12,6 +12,8 @@ def record(
     old=None,
     new=None,
     note: str | None = None,
+    old_label: str | None = None,
+    new_label: str | None = None,
     changes_item: bool = True,
 ) -> ItemHistory:
     """Append one history row for an item (never updated or deleted afterwards).
@@ -31,6 +33,8 @@ def record(
         field=field,
         old_value=None if old is None else str(old),
         new_value=None if new is None else str(new),
+        old_label=old_label,
+        new_label=new_label,
         note=note,
     )
     db.session.add(entry)

@@ -2,10 +2,20 @@
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from tracker.extensions import db
-from tracker.models import ActionItem, Comment, HistoryKind, Priority, User, Webinar
+from tracker.models import (
+    ActionItem,
+    Comment,
+    HistoryKind,
+    Priority,
+    Role,
+    Theme,
+    Unit,
+    User,
+    Webinar,
+)
 from tracker.permissions import can_assign, can_comment, can_create_items, can_edit_item
 from tracker.services.errors import InvalidInput, NotAllowed
 from tracker.services.history import record
@@ -26,7 +36,15 @@ EDITABLE_FIELDS = {
     "owner_id": HistoryKind.OWNER,
     "due_date": HistoryKind.DUE_DATE,
 }
+# Reference fields: the model they point to and how its rows are named in the history.
+REFERENCES = {
+    "owner_id": (User, lambda user: user.full_name),
+    "theme_id": (Theme, lambda theme: theme.name),
+    "unit_id": (Unit, lambda unit: unit.name),
+    "webinar_id": (Webinar, lambda webinar: f"Seri {webinar.series}"),
+}
 MAX_COMMENT = 5000
+MAX_TEXT = 10000
 
 
 def next_item_number(webinar: Webinar) -> int:
@@ -44,24 +62,64 @@ def item_code(series: int, number: int) -> str:
     return f"S{series}-{number:02d}"
 
 
-def _check_fields(fields: dict) -> dict:
-    """Normalise and validate the values of an item (shared by create and edit)."""
+def raw(value) -> str | None:
+    """The value as stored in history: ids and numbers as text, dates ISO, enums by value."""
+    if value is None:
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(getattr(value, "value", value))
+
+
+def label_of(field: str, value) -> str | None:
+    """The human name of a reference value (the owner's name for an owner id), else None."""
+    if field not in REFERENCES or value is None:
+        return None
+    model, name = REFERENCES[field]
+    row = db.session.get(model, int(value))
+    return name(row) if row is not None else None
+
+
+def _invalid(field: str, message: str) -> InvalidInput:
+    return InvalidInput(message, {field: message})
+
+
+def check_fields(fields: dict) -> dict:
+    """Normalise and validate an item's values (shared by create, edit, bulk entry and the API)."""
     fields = dict(fields)
     if "title" in fields:
         fields["title"] = (fields["title"] or "").strip()
         if not fields["title"]:
-            raise InvalidInput(_("A title is required."), {"title": _("A title is required.")})
-    if "progress" in fields and fields["progress"] is not None:
-        if not 0 <= int(fields["progress"]) <= 100:
-            message = _("Progress is a number from 0 to 100.")
-            raise InvalidInput(message, {"progress": message})
-    if "priority" in fields and fields["priority"] is not None:
-        fields["priority"] = Priority(fields["priority"])
-    if "evidence_url" in fields:
-        fields["evidence_url"] = clean_evidence_url(fields["evidence_url"])
+            raise _invalid("title", _("A title is required."))
+        if len(fields["title"]) > 300:
+            raise _invalid("title", _("A title has at most %(max)d characters.", max=300))
     for name in ("description", "source"):
         if name in fields:
             fields[name] = (fields[name] or "").strip() or None
+            if fields[name] and len(fields[name]) > (300 if name == "source" else MAX_TEXT):
+                raise _invalid(name, _("This text is too long."))
+    if fields.get("progress") is not None:
+        try:
+            fields["progress"] = int(fields["progress"])
+        except (TypeError, ValueError):
+            fields["progress"] = -1
+        if not 0 <= fields["progress"] <= 100:
+            raise _invalid("progress", _("Progress is a number from 0 to 100."))
+    if fields.get("priority") is not None:
+        try:
+            fields["priority"] = Priority(fields["priority"])
+        except ValueError:
+            raise _invalid("priority", _("Unknown priority.")) from None
+    if "evidence_url" in fields:
+        fields["evidence_url"] = clean_evidence_url(fields["evidence_url"])
+    if fields.get("owner_id") is not None:
+        owner = db.session.get(User, fields["owner_id"])
+        if owner is None or not owner.active or owner.role not in (Role.MEMBER, Role.HEAD):
+            raise _invalid("owner_id", _("Choose an active member or head as owner."))
+    for name, message in (("theme_id", _("Unknown theme.")), ("unit_id", _("Unknown unit.")),
+                          ("webinar_id", _("Unknown webinar."))):
+        if fields.get(name) is not None and db.session.get(REFERENCES[name][0], fields[name]) is None:
+            raise _invalid(name, message)
     return fields
 
 
@@ -72,9 +130,8 @@ def create_item(webinar: Webinar, actor: User | None, *, supporters=(), **fields
             raise NotAllowed(_("You may not create items."))
         owner_id = fields.get("owner_id", getattr(fields.get("owner"), "id", None))
         if owner_id not in (None, actor.id) and not can_assign(actor):
-            message = _("Only a head can give an item to someone else.")
-            raise InvalidInput(message, {"owner_id": message})
-    fields = _check_fields(fields)
+            raise _invalid("owner_id", _("Only a head can give an item to someone else."))
+    fields = check_fields(fields)
     number = next_item_number(webinar)
     item = ActionItem(
         webinar=webinar,
@@ -90,12 +147,8 @@ def create_item(webinar: Webinar, actor: User | None, *, supporters=(), **fields
     return item
 
 
-def _display(value) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(getattr(value, "value", value))
+def supporter_ids_raw(members) -> str:
+    return ",".join(str(member_id) for member_id in sorted(member.id for member in members))
 
 
 def update_item(item: ActionItem, actor: User, *, version, supporters=None, **changes) -> list[str]:
@@ -103,25 +156,28 @@ def update_item(item: ActionItem, actor: User, *, version, supporters=None, **ch
     if not can_edit_item(actor, item):
         raise NotAllowed(_("You may not edit this item."))
     check_version(item, version)
-    changes = _check_fields(changes)
+    changes = check_fields(changes)
     if "owner_id" in changes and changes["owner_id"] != item.owner_id and not can_assign(actor):
-        message = _("Only a head can give an item to someone else.")
-        raise InvalidInput(message, {"owner_id": message})
-    changed = []
-    for name, value in changes.items():
-        if name not in EDITABLE_FIELDS:
-            raise ValueError(f"not an editable field: {name}")
-        old = getattr(item, name)
-        if _display(old) != _display(value):
-            record(item, actor, EDITABLE_FIELDS[name], field=name, old=_display(old), new=_display(value))
-            setattr(item, name, value)
-            changed.append(name)
-    if supporters is not None:
-        old_ids = sorted(member.id for member in item.supporters)
-        new_ids = sorted(member.id for member in supporters)
-        if old_ids != new_ids:
+        raise _invalid("owner_id", _("Only a head can give an item to someone else."))
+    # One save is one version: no autoflush while the history rows are being written.
+    with db.session.no_autoflush:
+        changed = []
+        for name, value in changes.items():
+            if name not in EDITABLE_FIELDS:
+                raise ValueError(f"not an editable field: {name}")
+            old = getattr(item, name)
+            if raw(old) != raw(value):
+                record(item, actor, EDITABLE_FIELDS[name], field=name, old=raw(old), new=raw(value),
+                       old_label=label_of(name, old), new_label=label_of(name, value))
+                setattr(item, name, value)
+                changed.append(name)
+        if supporters is not None and not can_assign(actor):
+            supporters = None  # only heads choose who supports an item
+        if supporters is not None and supporter_ids_raw(item.supporters) != supporter_ids_raw(supporters):
             record(item, actor, HistoryKind.EDITED, field="supporters",
-                   old=",".join(map(str, old_ids)), new=",".join(map(str, new_ids)))
+                   old=supporter_ids_raw(item.supporters), new=supporter_ids_raw(supporters),
+                   old_label=", ".join(m.full_name for m in item.supporters) or None,
+                   new_label=", ".join(m.full_name for m in supporters) or None)
             item.supporters = list(supporters)
             changed.append("supporters")
     if changed:
@@ -135,12 +191,18 @@ def add_comment(item: ActionItem, actor: User, body: str) -> Comment:
         raise NotAllowed(_("You may not comment on this item."))
     body = (body or "").strip()
     if not body:
-        raise InvalidInput(_("The comment is empty."), {"body": _("The comment is empty.")})
+        raise _invalid("body", _("The comment is empty."))
     if len(body) > MAX_COMMENT:
-        message = _("A comment has at most %(max)d characters.", max=MAX_COMMENT)
-        raise InvalidInput(message, {"body": message})
+        raise _invalid("body", _("A comment has at most %(max)d characters.", max=MAX_COMMENT))
     comment = Comment(item=item, author=actor, body=body)
     db.session.add(comment)
     record(item, actor, HistoryKind.COMMENT, note=body, changes_item=False)
     db.session.flush()
     return comment
+
+
+def people_by_ids(ids) -> list[User]:
+    ids = list(ids)
+    if not ids:
+        return []
+    return list(db.session.scalars(select(User).where(User.id.in_(ids))))

@@ -32,7 +32,8 @@ def check_version(item: ActionItem, version) -> None:
 def save(item: ActionItem) -> None:
     """Flush the change; the UPDATE also checks the version in the database (closes the race)."""
     item.updated_at = utcnow()
+    seen = item.version
     try:
         db.session.flush()
     except StaleDataError:
-        raise StaleVersion(stale_message(), item, item.version) from None
+        raise StaleVersion(stale_message(), item, seen) from None

@@ -6,6 +6,7 @@ they own or support along the working path; heads (and admins) also verify, reop
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from tracker.extensions import db
 from tracker.models import ActionItem, HistoryKind, Status, User, utcnow
 from tracker.permissions import can_change_status, is_lead
 from tracker.services.errors import InvalidInput, NotAllowed
@@ -82,6 +83,12 @@ def change_status(
         message = _("A finished item needs an evidence link or a note.")
         raise InvalidInput(message, {"evidence_url": message, "note": message})
 
+    with db.session.no_autoflush:  # one save is one version
+        _apply(item, actor, target, note, evidence_url)
+    save(item)
+
+
+def _apply(item: ActionItem, actor: User, target: Status, note: str | None, evidence_url: str | None) -> None:
     old = item.status
     if evidence_url and evidence_url != item.evidence_url:
         record(item, actor, HistoryKind.EDITED, field="evidence_url", old=item.evidence_url, new=evidence_url)
@@ -99,4 +106,3 @@ def change_status(
         item.verified_at, item.verified_by = now, actor
     elif target == Status.IN_PROGRESS and old in (Status.DONE, Status.VERIFIED):
         item.completed_at = item.verified_at = item.verified_by = None
-    save(item)

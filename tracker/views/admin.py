@@ -3,6 +3,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from tracker.audit import security_event
 from tracker.extensions import db
 from tracker.forms import EmptyForm, ResetPasswordForm, UserForm
 from tracker.models import Role, Unit, User
@@ -124,6 +125,7 @@ def reset_password(user_id: int):
     if form.validate_on_submit():
         user.set_password(form.password.data)
         db.session.commit()
+        security_event("password_reset", target=user.username)
         flash(_("The password of %(username)s was reset.", username=user.username), "success")
         return redirect(url_for("admin.users"))
     status = 422 if form.errors else 200

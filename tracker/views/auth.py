@@ -1,13 +1,15 @@
 """Sign in and sign out."""
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 from sqlalchemy import func, select
 
+from tracker.audit import security_event
 from tracker.extensions import db
 from tracker.forms import LoginForm
 from tracker.models import User, utcnow
-from tracker.security import public
+from tracker.security import public, start_session
+from tracker.services.throttle import clear_failures, is_throttled, record_failure
 from tracker.urls import safe_next
 
 bp = Blueprint("auth", __name__)
@@ -19,28 +21,32 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = LoginForm()
-    status = 200
-    if form.validate_on_submit():
-        user = db.session.scalar(
-            select(User).where(func.lower(User.username) == form.username.data.strip().lower())
-        )
-        if user is not None and user.check_password(form.password.data) and user.active:
-            user.last_login_at = utcnow()
-            db.session.commit()
-            language = session.get("lang")
-            session.clear()  # a fresh session at sign-in: nothing carried over from before
-            if language:
-                session["lang"] = language
-            login_user(user)
-            return redirect(safe_next(request.args.get("next")) or url_for("main.index"))
-        if user is not None and user.active is False and user.check_password(form.password.data):
+    if not form.validate_on_submit():
+        return render_template("auth/login.html", form=form), 400 if request.method == "POST" else 200
+    username = form.username.data.strip().lower()
+    address = request.remote_addr or "-"
+    if is_throttled(username, address):
+        security_event("login_throttled", username=username)
+        form.form_errors.append(_("Too many failed sign-ins. Please wait 15 minutes and try again."))
+        response = render_template("auth/login.html", form=form), 429
+        return response[0], 429, {"Retry-After": "900"}
+    user = db.session.scalar(select(User).where(func.lower(User.username) == username))
+    if user is not None and user.check_password(form.password.data):
+        if not user.active:
+            security_event("login_refused_inactive", username=username)
             form.form_errors.append(_("This account has been deactivated. Contact an administrator."))
-        else:
-            form.form_errors.append(_("Wrong username or password."))
-        status = 401
-    elif request.method == "POST":
-        status = 400
-    return render_template("auth/login.html", form=form), status
+            return render_template("auth/login.html", form=form), 401
+        user.last_login_at = utcnow()
+        clear_failures(username)
+        db.session.commit()
+        start_session(user)
+        security_event("login", username=username)
+        return redirect(safe_next(request.args.get("next")) or url_for("main.index"))
+    record_failure(username, address)
+    db.session.commit()
+    security_event("login_failed", username=username)
+    form.form_errors.append(_("Wrong username or password."))
+    return render_template("auth/login.html", form=form), 401
 
 
 @bp.route("/logout", methods=["POST"])
@@ -48,6 +54,7 @@ def logout():
     """End this session and every other session of the user (the token is rotated)."""
     current_user.rotate_session_token()
     db.session.commit()
+    security_event("logout")
     logout_user()
     flash(_("You have signed out."), "success")
     return redirect(url_for("auth.login"))

@@ -1,9 +1,10 @@
 """Home page, health check and the language switch."""
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, jsonify, redirect, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import text
 
 from tracker.extensions import db
+from tracker.permissions import can_view_dashboard
 from tracker.security import public
 from tracker.urls import back_or
 
@@ -12,7 +13,10 @@ bp = Blueprint("main", __name__)
 
 @bp.route("/")
 def index():
-    return render_template("main/index.html")
+    """Heads, viewers and admins start on the dashboard; members on their tasks."""
+    if can_view_dashboard(current_user):
+        return redirect(url_for("dashboard.index"))
+    return redirect(url_for("lists.my"))
 
 
 @bp.route("/healthz")

@@ -1,10 +1,12 @@
 """The signed-in user's own settings: language, reminders, password."""
 from flask import Blueprint, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user
+from flask_login import current_user
 
+from tracker.audit import security_event
 from tracker.extensions import db
 from tracker.forms import PasswordChangeForm, PreferencesForm
+from tracker.security import start_session
 
 bp = Blueprint("profile", __name__)
 
@@ -42,7 +44,8 @@ def password():
         if current_user.check_password(form.current_password.data):
             current_user.set_password(form.new_password.data)  # ends every other session
             db.session.commit()
-            login_user(current_user._get_current_object())  # keep this session, new token
+            start_session(current_user._get_current_object())  # keep this session, new token
+            security_event("password_changed")
             flash(_("Your password was changed. Other sessions have been signed out."), "success")
             return redirect(url_for("profile.show"))
         form.current_password.errors.append(_("The current password is wrong."))

@@ -1,0 +1,138 @@
+"""Tables of a run (ratios to the floors, growth, HTTP figures) and the check of the targets."""
+from bench.inprocess import LABELS, PAGES
+
+QUERY_LIMITS = {"E1": 8, "E2": 5, "E3": 6, "E4": 8}
+RATIO_LIMITS_100K_SQLITE = {"E2": 5, "E3": 3, "E1": 10}
+GROWTH_LIMITS = {"E2": 1.5, "E3": 1.5, "E5": 1.5, "E1": 3}
+DEEP_PAGE_LIMIT = 1.3
+E3_RPS_SHARE = 0.25
+MEMORY_LIMIT_MB = 150
+
+
+def _measured(results: dict, name: str) -> dict | None:
+    result = results.get(name)
+    return result if result and "median_ms" in result else None
+
+
+def table(run: dict) -> str:
+    """One database at one size: medians, p95, queries and ratios to R2 (rps: ratio to R1)."""
+    results, lines = run["inprocess"], []
+    floor = _measured(results, "R2")
+    lines.append(f"== {run['db']} · {run['size']} ({results['_meta']['items']:,} items) · in-process (Flask test client)")
+    lines.append(f"{'page':5} {'what':32} {'median ms':>10} {'p95 ms':>9} {'q/req':>6} {'×R2 med':>8} "
+                 f"{'×R2 p95':>8} {'reps':>5}")
+    for name in PAGES:
+        result = results.get(name)
+        if result is None:
+            continue
+        if "skipped" in result:
+            lines.append(f"{name:5} {LABELS[name]:32} skipped: {result['skipped']}")
+            continue
+        ratio = result["median_ms"] / floor["median_ms"]
+        ratio_p95 = result["p95_ms"] / floor["p95_ms"]
+        errors = f"  {result['errors']} errors {result['statuses']}" if result["errors"] else ""
+        lines.append(f"{name:5} {LABELS[name]:32} {result['median_ms']:10.2f} {result['p95_ms']:9.2f} "
+                     f"{result['queries']:6d} {ratio:8.1f} {ratio_p95:8.1f} {result['reps']:5d}{errors}")
+    http = run.get("http")
+    if http:
+        lines.append(f"-- under gunicorn (2 sync workers{', pinned: server CPU 1, load CPU 0' if http['pinned'] else ''})")
+        r1 = http["R1"]["rps"] or 1
+        for name in ("R1", "E2", "E3", "E4"):
+            h = http[name]
+            extra = (f"{h['writers']} writers, {h['ok']} saved, {h['conflicts']} × 409, {h['errors']} errors"
+                     if name == "E4" else f"{h['requests']} requests, {h['errors']} errors, {h['tool']}")
+            lines.append(f"{name:5} {h['rps']:10.1f} req/s  ×R1 {h['rps'] / r1:5.2f}   ({extra})")
+        lines.append(f"peak RSS per worker (VmHWM): {', '.join(f'{m:.1f}' for m in http['memory_mb'])} MB")
+    return "\n".join(lines)
+
+
+def growth_table(runs: list[dict], db_name: str) -> str:
+    """Medians per size and the growth from the smallest to the largest size."""
+    runs = [r for r in runs if r["db"] == db_name]
+    if len(runs) < 2:
+        return ""
+    first, last = runs[0], runs[-1]
+    lines = [f"== {db_name} · growth {first['size']} → {last['size']} (median ms; queries per request)",
+             f"{'page':5} " + " ".join(f"{r['size']:>16}" for r in runs) + f" {'growth':>8}"]
+    for name in PAGES:
+        cells, values = [], []
+        for run in runs:
+            result = _measured(run["inprocess"], name)
+            cells.append(f"{result['median_ms']:9.2f} ms {result['queries']:3d}q" if result else f"{'-':>16}")
+            values.append(result["median_ms"] if result else None)
+        growth = f"{values[-1] / values[0]:7.2f}×" if values[0] and values[-1] else f"{'-':>8}"
+        lines.append(f"{name:5} " + " ".join(cells) + f" {growth}")
+    return "\n".join(lines)
+
+
+def check_targets(runs: list[dict]) -> list[dict]:
+    """Every target with its measured value: ok True/False, or None when it was not measured."""
+    checks = []
+
+    def add(db_name: str, what: str, value, limit, ok, note: str = "") -> None:
+        checks.append({"db": db_name, "target": what, "value": value, "limit": limit, "ok": ok, "note": note})
+
+    for db_name in dict.fromkeys(r["db"] for r in runs):
+        db_runs = [r for r in runs if r["db"] == db_name]
+        first, last = db_runs[0], db_runs[-1]
+        for name in PAGES:
+            counts = [(r["size"], _measured(r["inprocess"], name)) for r in db_runs]
+            counts = [(size, result["queries"]) for size, result in counts if result]
+            if len(counts) > 1 and name not in ("R1", "R2"):
+                values = {count for _size, count in counts}
+                # The export streams rows in batches of 500 (one supporters query per batch) by design.
+                ok = len(values) == 1 if name != "E7" else None
+                add(db_name, f"{name} queries per request constant across sizes",
+                    " / ".join(f"{size}:{count}" for size, count in counts), "same", ok,
+                    "info only: the export loads supporters per batch of 500 rows" if name == "E7" else "")
+        for name, limit in QUERY_LIMITS.items():
+            result = _measured(last["inprocess"], name)
+            add(db_name, f"{name} queries per request ≤ {limit} ({last['size']})",
+                result["queries"] if result else None, limit, result["queries"] <= limit if result else None,
+                "" if result else "not measured")
+        for run in db_runs:
+            page1, deep = _measured(run["inprocess"], "E2"), _measured(run["inprocess"], "E2d")
+            if page1 and deep:
+                ratio = deep["median_ms"] / page1["median_ms"]
+                add(db_name, f"deep page ≤ {DEEP_PAGE_LIMIT} × page 1 ({run['size']})", round(ratio, 2),
+                    DEEP_PAGE_LIMIT, ratio <= DEEP_PAGE_LIMIT)
+        if len(db_runs) > 1:
+            for name, limit in GROWTH_LIMITS.items():
+                a, b = _measured(first["inprocess"], name), _measured(last["inprocess"], name)
+                value = round(b["median_ms"] / a["median_ms"], 2) if a and b else None
+                add(db_name, f"{name} growth {first['size']} → {last['size']} ≤ {limit}×", value, limit,
+                    value <= limit if value is not None else None,
+                    "" if last["size"] == "100k" else "QUICK: 100k not run")
+        if db_name == "sqlite":
+            big = next((r for r in db_runs if r["size"] == "100k"), None)
+            for name, limit in RATIO_LIMITS_100K_SQLITE.items():
+                result = _measured(big["inprocess"], name) if big else None
+                value = round(result["median_ms"] / big["inprocess"]["R2"]["median_ms"], 1) if result else None
+                add(db_name, f"{name} ≤ {limit} × R2 at 100k", value, limit,
+                    value <= limit if value is not None else None, "" if big else "100k not run")
+        for run in db_runs:
+            http = run.get("http")
+            if not http:
+                continue
+            share = http["E3"]["rps"] / http["R1"]["rps"] if http["R1"]["rps"] else 0
+            add(db_name, f"E3 rps ≥ {E3_RPS_SHARE} × R1 rps under gunicorn ({run['size']})", round(share, 3),
+                E3_RPS_SHARE, share >= E3_RPS_SHARE)
+            peak = max(http["memory_mb"]) if http["memory_mb"] else None
+            add(db_name, f"peak memory per worker ≤ {MEMORY_LIMIT_MB} MB ({run['size']})", peak, MEMORY_LIMIT_MB,
+                peak <= MEMORY_LIMIT_MB if peak else None)
+        errors = sum(r.get("errors", 0) for run in db_runs for r in run["inprocess"].values())
+        errors += sum(run["http"][n]["errors"] for run in db_runs if run.get("http") for n in ("R1", "E2", "E3", "E4"))
+        add(db_name, "0 errors (in-process and HTTP)", errors, 0, errors == 0)
+    return checks
+
+
+def targets_text(checks: list[dict]) -> str:
+    lines = ["== targets"]
+    for check in checks:
+        mark = {True: "PASS", False: "MISS", None: "----"}[check["ok"]]
+        note = f"  ({check['note']})" if check["note"] else ""
+        lines.append(f"{mark}  {check['db']:10} {check['target']:58} {check['value']}{note}")
+    passed = sum(c["ok"] is True for c in checks)
+    missed = sum(c["ok"] is False for c in checks)
+    lines.append(f"{passed} met, {missed} missed, {len(checks) - passed - missed} not measured")
+    return "\n".join(lines)

@@ -1,0 +1,175 @@
+"""Every route × method × role has an expected outcome; a route missing here fails the test.
+
+Roles: anonymous, viewer, the member who owns the object, another member, head, admin.
+Outcomes: "ok" (served or accepted: not 401/403, not sent to sign in), "forbidden" (403),
+"login" (sent to /login), "unauthorized" (401). The objects in URLs are the sample's: item 1 is owned by `anggota`.
+"""
+from datetime import timedelta
+
+import pytest
+from flask import url_for
+
+from tests.conftest import add_user
+from tracker.extensions import db
+from tracker.models import ActionItem, Role, User
+from tracker.services.dashboard import Scope
+from tracker.services.extensions import request_extension
+from tracker.services.reports import create_snapshot
+from tracker.timeutil import local_today
+
+ROLES = ["anonymous", "viewer", "owner", "member", "head", "admin"]
+LOGIN_AS = {"viewer": "pemantau", "owner": "anggota", "member": "anggota3", "head": "kepala", "admin": "admin"}
+
+
+def outcome(allowed: set[str], public: bool = False) -> dict[str, str]:
+    table = {role: ("ok" if role in allowed else "forbidden") for role in ROLES}
+    table["anonymous"] = "ok" if public else "login"
+    return table
+
+
+SIGNED_IN = {"viewer", "owner", "member", "head", "admin"}
+WRITERS = {"owner", "member", "head", "admin"}
+LEADS = {"head", "admin"}
+OWNER_OR_LEAD = {"owner", "head", "admin"}
+DASHBOARD = {"viewer", "head", "admin"}
+
+MATRIX = {
+    ("main.index", "GET"): outcome(SIGNED_IN),
+    ("main.healthz", "GET"): outcome(SIGNED_IN, public=True),
+    ("main.set_language", "POST"): outcome(SIGNED_IN, public=True),
+    ("auth.login", "GET"): outcome(SIGNED_IN, public=True),
+    # The matrix posts wrong credentials: refused with 401, not sent anywhere.
+    ("auth.login", "POST"): {**outcome(SIGNED_IN, public=True), "anonymous": "unauthorized"},
+    ("auth.logout", "POST"): outcome(SIGNED_IN),
+    ("profile.show", "GET"): outcome(SIGNED_IN),
+    ("profile.preferences", "POST"): outcome(SIGNED_IN),
+    ("profile.password", "POST"): outcome(SIGNED_IN),
+    ("admin.users", "GET"): outcome({"admin"}),
+    ("admin.new_user", "GET"): outcome({"admin"}),
+    ("admin.new_user", "POST"): outcome({"admin"}),
+    ("admin.edit_user", "GET"): outcome({"admin"}),
+    ("admin.edit_user", "POST"): outcome({"admin"}),
+    ("admin.deactivate_user", "POST"): outcome({"admin"}),
+    ("admin.reset_password", "GET"): outcome({"admin"}),
+    ("admin.reset_password", "POST"): outcome({"admin"}),
+    ("webinars.index", "GET"): outcome(SIGNED_IN),
+    ("webinars.detail", "GET"): outcome(SIGNED_IN),
+    ("webinars.new", "GET"): outcome(LEADS),
+    ("webinars.new", "POST"): outcome(LEADS),
+    ("webinars.edit", "GET"): outcome(LEADS),
+    ("webinars.edit", "POST"): outcome(LEADS),
+    ("webinars.bulk", "GET"): outcome(LEADS),
+    ("webinars.bulk", "POST"): outcome(LEADS),
+    ("items.new", "GET"): outcome(WRITERS),
+    ("items.new", "POST"): outcome(WRITERS),
+    ("items.detail", "GET"): outcome(SIGNED_IN),
+    ("items.edit", "GET"): outcome(OWNER_OR_LEAD),
+    ("items.edit", "POST"): outcome(OWNER_OR_LEAD),
+    ("items.status", "POST"): outcome(OWNER_OR_LEAD),
+    ("items.comment", "POST"): outcome(WRITERS),
+    ("items.extension", "POST"): outcome({"owner"}),
+    ("items.decide", "POST"): outcome(LEADS),
+    # Members have no dashboard: they are sent to their tasks instead.
+    ("dashboard.index", "GET"): {**outcome({"viewer", "head", "admin"}), "owner": "to-my", "member": "to-my"},
+    ("reports.index", "GET"): outcome(DASHBOARD),
+    ("reports.view", "GET"): outcome(DASHBOARD),
+    ("reports.pdf", "GET"): outcome(DASHBOARD),
+    ("reports.xlsx", "GET"): outcome(DASHBOARD),
+    ("reports.create_snapshot", "POST"): outcome(LEADS),
+    ("reports.snapshot", "GET"): outcome(DASHBOARD),
+    ("reports.snapshot_pdf", "GET"): outcome(DASHBOARD),
+    ("settings.edit", "GET"): outcome({"admin"}),
+    ("settings.edit", "POST"): outcome({"admin"}),
+    ("lists.items", "GET"): outcome(SIGNED_IN),
+    ("lists.export_csv", "GET"): outcome(SIGNED_IN),
+    ("lists.export_xlsx", "GET"): outcome(SIGNED_IN),
+    ("lists.my", "GET"): outcome(SIGNED_IN),
+}
+
+
+def _form_data(endpoint: str, ids: dict) -> dict:
+    """A plausible submission for each write route (its validity is not what is tested here)."""
+    due = (local_today() + timedelta(days=40)).isoformat()
+    return {
+        "items.status": {"status": "terhambat", "note": "alasan", "version": ids["version"]},
+        "items.comment": {"body": "Komentar uji"},
+        "items.extension": {"new_due_date": due, "reason": "Butuh waktu"},
+        "items.decide": {"decision": "approve", "note": ""},
+        "items.new": {"title": "Baru", "webinar_id": ids["webinar"], "priority": "sedang", "progress": "0"},
+        "items.edit": {"title": "Ubah", "webinar_id": ids["webinar"], "priority": "sedang", "progress": "10",
+                       "version": ids["version"], "owner_id": ids["owner"]},
+        "webinars.new": {"series": "99", "title": "Seri uji", "held_on": "2024-02-01"},
+        "webinars.edit": {"series": "28", "title": "Seri 28", "held_on": "2023-12-18"},
+        "webinars.bulk": {"lines": "Satu tindak lanjut", "action": "preview"},
+        "main.set_language": {"language": "id"},
+        "auth.login": {"username": "x", "password": "y"},
+    }.get(endpoint, {})
+
+
+def _all_rules(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule, method
+
+
+def test_every_route_is_in_the_matrix(app):
+    missing = [(rule.endpoint, method) for rule, method in _all_rules(app)
+               if (rule.endpoint, method) not in MATRIX]
+    assert missing == [], f"routes without an expected outcome: {missing}"
+    stale = set(MATRIX) - {(rule.endpoint, method) for rule, method in _all_rules(app)}
+    assert stale == set(), f"matrix rows for routes that do not exist: {stale}"
+
+
+@pytest.fixture()
+def ids(app, users, sample):
+    with app.app_context():
+        add_user("anggota3", "Anggota Tiga", Role.MEMBER)
+        item = db.session.get(ActionItem, sample["item1"])
+        owner = db.session.get(User, users["anggota"])
+        extension = request_extension(item, owner, item.due_date + timedelta(days=30), "Perlu waktu")
+        snapshot = create_snapshot(Scope(), db.session.get(User, users["kepala"]))
+        db.session.commit()
+        return {"item": item.id, "webinar": sample["webinar"], "user": users["anggota2"],
+                "request": extension.id, "version": item.version, "owner": users["anggota"],
+                "snapshot": snapshot.id}
+
+
+def _url(app, rule, ids) -> str:
+    values = {"item_id": ids["item"], "webinar_id": ids["webinar"], "user_id": ids["user"],
+              "request_id": ids["request"], "snapshot_id": ids["snapshot"]}
+    with app.test_request_context():
+        return url_for(rule.endpoint, **{name: values[name] for name in rule.arguments})
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_access_matrix(app, client, ids, role):
+    if role != "anonymous":
+        client.login(LOGIN_AS[role])
+    failures = []
+    for rule, method in _all_rules(app):
+        expected = MATRIX[(rule.endpoint, method)][role]
+        if role != "anonymous" and rule.endpoint == "auth.logout":
+            continue  # signing out would end the session for the rest of this run
+        url = _url(app, rule, ids)
+        if method == "GET":
+            response = client.get(url)
+        else:
+            data = dict(_form_data(rule.endpoint, ids), csrf_token=client.csrf_token("/login" if role == "anonymous" else "/profile"))
+            response = client.open(url, method=method, data=data)
+        location = response.headers.get("Location", "")
+        if expected == "login":
+            ok = response.status_code == 302 and location.startswith("/login")
+        elif expected == "forbidden":
+            ok = response.status_code == 403
+        elif expected == "unauthorized":
+            ok = response.status_code == 401
+        elif expected == "to-my":
+            ok = response.status_code == 302 and location == "/my"
+        else:
+            ok = response.status_code < 500 and response.status_code not in (401, 403) \
+                and not location.startswith("/login")
+        if not ok:
+            failures.append((method, url, expected, response.status_code, location))
+    assert failures == []

@@ -1,0 +1,259 @@
+"""Official reports for leadership: the report data of a scope, frozen snapshots, PDF and XLSX.
+
+A live report and a frozen snapshot share one plain, JSON-ready structure (see build_report), so one
+template renders both, and a snapshot shows exactly what was true when it was taken.
+"""
+import base64
+import io
+import mimetypes
+from datetime import UTC, date, datetime
+from urllib.parse import urlsplit
+
+from flask import current_app
+from flask_babel import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+from werkzeug.security import safe_join
+
+from tracker.display import status_label
+from tracker.extensions import db
+from tracker.models import OPEN_STATUSES, ActionItem, ReportSnapshot, Status, Unit, User, Webinar, utcnow
+from tracker.services import dashboard
+from tracker.services.dashboard import Scope
+from tracker.services.settings import get_settings, static_file
+from tracker.timeutil import local_today, local_zone
+
+DATA_VERSION = 1
+MAX_LOGO_BYTES = 512 * 1024
+ROMAN_MONTHS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+# The host WeasyPrint resolves relative URLs against; only its /static/ files are ever served.
+PDF_BASE_URL = "https://report.invalid/"
+
+
+def report_number(prefix: str, sequence: str, day: date) -> str:
+    """800/TL/007/XII/2023: prefix, sequence, month in Roman numerals, year (Indonesian style)."""
+    return f"{prefix}/{sequence}/{ROMAN_MONTHS[day.month - 1]}/{day.year}"
+
+
+def logo_data_uri(relative: str | None) -> str | None:
+    """The logo as a data: URI, so pages, PDFs and snapshots carry it without another request."""
+    path = static_file(relative)
+    if path is None or path.stat().st_size > MAX_LOGO_BYTES:
+        return None
+    mimetype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return f"data:{mimetype};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+
+
+def report_rows(scope: Scope, today: date) -> list[dict]:
+    """The items in scope as plain rows (code order per webinar), in one query with their names."""
+    query = (
+        select(ActionItem.code, ActionItem.title, User.full_name, Unit.name, Unit.short_name,
+               ActionItem.due_date, ActionItem.status, ActionItem.progress, ActionItem.evidence_url)
+        .join(Webinar, Webinar.id == ActionItem.webinar_id)
+        .outerjoin(User, User.id == ActionItem.owner_id)
+        .outerjoin(Unit, Unit.id == ActionItem.unit_id)
+        .where(*scope.conditions())
+        .order_by(Webinar.series, ActionItem.number)
+    )
+    return [
+        {
+            "code": code, "title": title, "owner": owner, "unit": unit_short or unit_name,
+            "due_date": due.isoformat() if due else None, "status": Status(status).value,
+            "progress": progress, "evidence_url": evidence,
+            "overdue": bool(due and due < today and status in OPEN_STATUSES),
+        }
+        for code, title, owner, unit_name, unit_short, due, status, progress, evidence in db.session.execute(query)
+    ]
+
+
+def build_report(scope: Scope, today: date | None = None) -> dict:
+    """Everything a report shows, as JSON-ready data: letterhead, number, figures, rows, signer."""
+    today = today or local_today()
+    settings = get_settings()
+    webinar = db.session.get(Webinar, scope.webinar) if scope.webinar else None
+    if webinar is None:
+        scope = scope.known(set())
+    figures = dashboard.figures(scope, today)
+    figures.pop("trend")
+    return {
+        "version": DATA_VERSION,
+        "scope": scope.as_json(),
+        "webinar": ({"id": webinar.id, "series": webinar.series, "title": webinar.title,
+                     "held_on": webinar.held_on.isoformat()} if webinar else None),
+        "number": report_number(settings["report_number_prefix"], "…", today),
+        "date": today.isoformat(),
+        "generated_at": utcnow().isoformat(),
+        "letterhead": {
+            "agency_name": settings["agency_name"],
+            "agency_address": settings["agency_address"],
+            "logo": logo_data_uri(settings["logo_path"]),
+        },
+        "signer": {
+            "name": settings["report_signer_name"],
+            "nip": settings["report_signer_nip"],
+            "position": settings["report_signer_position"],
+        },
+        "figures": figures,
+        "rows": report_rows(scope, today),
+        "frozen": None,
+    }
+
+
+def scope_of(data: dict) -> Scope:
+    """The Scope a report's data was built for."""
+    stored = data["scope"]
+    return Scope(
+        webinar=stored.get("webinar"), period=stored.get("period", "all"),
+        start=date.fromisoformat(stored["from"]) if stored.get("from") else None,
+        end=date.fromisoformat(stored["to"]) if stored.get("to") else None,
+    )
+
+
+def report_title(data: dict) -> str:
+    return _("Follow-up report: %(scope)s", scope=dashboard.scope_label(scope_of(data), data["webinar"]))
+
+
+def present(data: dict) -> dict:
+    """Report data ready for the template: dates as dates, the scope and categories in words."""
+    rows = [
+        dict(row, due_date=date.fromisoformat(row["due_date"]) if row["due_date"] else None,
+             status=Status(row["status"]))
+        for row in data["rows"]
+    ]
+    categories = [
+        dict(row, name=dashboard.CATEGORY_NAMES[row["key"]], explanation=dashboard.CATEGORY_EXPLANATIONS[row["key"]])
+        for row in data["figures"]["categories"]
+    ]
+    frozen = data.get("frozen")
+    return dict(
+        data,
+        rows=rows,
+        categories=categories,
+        report_date=date.fromisoformat(data["date"]),
+        scope_text=dashboard.scope_label(scope_of(data), data["webinar"]),
+        scope_args=scope_of(data).query_args(),
+        frozen=(dict(frozen, at=datetime.fromisoformat(frozen["at"])) if frozen else None),
+    )
+
+
+def create_snapshot(scope: Scope, actor: User) -> ReportSnapshot:
+    """Freeze the report of a scope (pemutakhiran data), give it its number, and flush."""
+    data = build_report(scope)
+    snapshot = ReportSnapshot(number="", title=report_title(data)[:300], scope=data["scope"], data=data,
+                              created_by=actor)
+    db.session.add(snapshot)
+    db.session.flush()
+    # The id makes the number unique even when two heads freeze a report at the same moment.
+    prefix = get_settings()["report_number_prefix"]
+    snapshot.number = report_number(prefix, f"{snapshot.id:03d}", date.fromisoformat(data["date"]))
+    snapshot.data = dict(data, number=snapshot.number, frozen={
+        "id": snapshot.id, "at": snapshot.created_at.astimezone(UTC).isoformat(), "by": actor.full_name,
+    })
+    db.session.flush()
+    return snapshot
+
+
+def list_snapshots(limit: int = 100) -> list[ReportSnapshot]:
+    """The latest snapshots, newest first, with who made them."""
+    return list(db.session.scalars(
+        select(ReportSnapshot).options(joinedload(ReportSnapshot.created_by))
+        .order_by(ReportSnapshot.id.desc()).limit(limit)
+    ))
+
+
+class StaticOnlyFetcher(URLFetcher):
+    """WeasyPrint's fetcher, but it only serves the app's static files and data: URIs: no network."""
+
+    def __init__(self, static_folder: str, static_url_path: str):
+        super().__init__(allowed_protocols={"data"}, allow_redirects=False)
+        self.static_folder = static_folder
+        self.prefix = static_url_path.rstrip("/") + "/"
+        self.host = urlsplit(PDF_BASE_URL).netloc
+
+    def fetch(self, url, headers=None):
+        if url.startswith("data:"):
+            return super().fetch(url, headers)
+        parts = urlsplit(url)
+        if parts.scheme != "https" or parts.netloc != self.host or not parts.path.startswith(self.prefix):
+            raise ValueError(f"refused to fetch {url}: reports only use the app's static files")
+        path = safe_join(self.static_folder, parts.path[len(self.prefix):])
+        if path is None:
+            raise ValueError(f"refused to fetch {url}")
+        with open(path, "rb") as handle:
+            body = handle.read()
+        mimetype = mimetypes.guess_type(path)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, body, {"Content-Type": mimetype})
+
+
+def render_pdf(html: str) -> bytes:
+    """The report's HTML as a PDF, rendered without any network access."""
+    app = current_app
+    fetcher = StaticOnlyFetcher(app.static_folder, app.static_url_path)
+    return HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=fetcher).write_pdf()
+
+
+def _bold(sheet, value) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.font = Font(bold=True)
+    return cell
+
+
+def _cell(sheet, value, number_format: str | None = None) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str) and value.startswith(("=", "+", "-", "@")):
+        cell.data_type = "s"  # text that looks like a formula stays text
+    if number_format:
+        cell.number_format = number_format
+    return cell
+
+
+def write_xlsx(report: dict) -> bytes:
+    """The rekap workbook of a presented report: a summary sheet and an items sheet."""
+    workbook = Workbook(write_only=True)
+    summary = workbook.create_sheet(_("Summary")[:31])
+    summary.column_dimensions["A"].width = 34
+    summary.column_dimensions["B"].width = 60
+    summary.column_dimensions["C"].width = 12
+    summary.column_dimensions["D"].width = 12
+    letterhead, figures = report["letterhead"], report["figures"]
+    summary.append([_bold(summary, letterhead["agency_name"])])
+    summary.append([letterhead["agency_address"]])
+    summary.append([])
+    summary.append([_bold(summary, _("Follow-up report")), report["scope_text"]])
+    summary.append([_("Number"), report["number"]])
+    summary.append([_("Date"), _cell(summary, report["report_date"], "dd/mm/yyyy")])
+    if report["frozen"]:
+        at = report["frozen"]["at"].astimezone(local_zone()).replace(tzinfo=None)
+        summary.append([_("Data as of (WITA)"), _cell(summary, at, "dd/mm/yyyy hh:mm")])
+    summary.append([])
+    summary.append([_bold(summary, text) for text in (_("Category"), _("Explanation"), _("Items"), _("Share (%)"))])
+    for row in report["categories"]:
+        summary.append([row["name"], str(row["explanation"]), row["count"], row["percent"]])
+    summary.append([_bold(summary, _("Total")), "", figures["total"], 100.0 if figures["total"] else 0.0])
+    summary.append([])
+    summary.append([_("Completion rate (%)"), "", figures["completion"]])
+    summary.append([_("Overdue"), "", figures["overdue"]])
+    summary.append([_("Blocked"), "", figures["blocked"]])
+
+    items = workbook.create_sheet(_("Action items")[:31])
+    columns = [(_("No."), 5), (_("Code"), 10), (_("Action"), 50), (_("Owner"), 24), (_("Unit (OPD)"), 18),
+               (_("Due date"), 13), (_("Status"), 24), (_("Progress (%)"), 11), (_("Evidence link"), 40)]
+    for index, (_header, width) in enumerate(columns, start=1):
+        items.column_dimensions[get_column_letter(index)].width = width
+    items.freeze_panes = "A2"
+    items.append([_bold(items, header) for header, _width in columns])
+    for number, row in enumerate(report["rows"], start=1):
+        items.append([
+            number, _cell(items, row["code"]), _cell(items, row["title"]), _cell(items, row["owner"] or ""),
+            _cell(items, row["unit"] or ""), _cell(items, row["due_date"], "dd/mm/yyyy"),
+            status_label(row["status"]), row["progress"], _cell(items, row["evidence_url"] or ""),
+        ])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,84 @@
+"""Installation settings (letterhead, signature, report numbering): read with defaults, saved by admins."""
+from pathlib import Path, PurePosixPath
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+from werkzeug.security import safe_join
+
+from tracker.extensions import db
+from tracker.models import Setting, User, utcnow
+from tracker.services.errors import InvalidInput
+
+# Every key the app knows, with the value used while an administrator has not set one.
+DEFAULTS: dict[str, str] = {
+    "agency_name": "Badan Pengembangan Sumber Daya Manusia Provinsi Sulawesi Barat",
+    "agency_address": "Jl. Abdul Malik Pattana Endeng, Mamuju, Sulawesi Barat",
+    "logo_path": "img/logo.svg",
+    "report_signer_name": "",
+    "report_signer_nip": "",
+    "report_signer_position": "Kepala BPSDM Provinsi Sulawesi Barat",
+    "report_number_prefix": "800/TL",
+}
+MAX_LENGTH = {"agency_address": 500, "report_signer_nip": 32, "report_number_prefix": 40}
+DEFAULT_MAX_LENGTH = 200
+LOGO_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp")
+
+
+def get_settings() -> dict[str, str]:
+    """Every setting in one query; a key never set (or set empty) reads as its default."""
+    stored = dict(db.session.execute(select(Setting.key, Setting.value).where(Setting.key.in_(DEFAULTS))).all())
+    return {key: (stored.get(key) or default) for key, default in DEFAULTS.items()}
+
+
+def get_setting(key: str) -> str:
+    """One setting, or its default."""
+    if key not in DEFAULTS:
+        raise KeyError(key)
+    value = db.session.scalar(select(Setting.value).where(Setting.key == key))
+    return value or DEFAULTS[key]
+
+
+def static_file(relative: str | None) -> Path | None:
+    """The absolute path of a file inside the static folder, or None if outside it or missing."""
+    if not relative:
+        return None
+    path = safe_join(current_app.static_folder, relative)
+    if path is None:
+        return None
+    path = Path(path)
+    return path if path.is_file() else None
+
+
+def check_logo_path(value: str) -> str:
+    """A logo path must name an image file inside the static folder."""
+    value = value.strip().lstrip("/")
+    if PurePosixPath(value).suffix.lower() not in LOGO_SUFFIXES or static_file(value) is None:
+        message = _("The logo must be an image file (SVG, PNG, JPG) inside the static folder, e.g. img/logo.svg.")
+        raise InvalidInput(message, {"logo_path": message})
+    return value
+
+
+def set_settings(values: dict[str, str | None], actor: User | None) -> None:
+    """Store the given settings (empty means: back to the default) and flush."""
+    cleaned: dict[str, str | None] = {}
+    for key, value in values.items():
+        if key not in DEFAULTS:
+            raise KeyError(key)
+        value = " ".join((value or "").split()) if key != "agency_address" else (value or "").strip()
+        if len(value) > MAX_LENGTH.get(key, DEFAULT_MAX_LENGTH):
+            message = _("This text is too long.")
+            raise InvalidInput(message, {key: message})
+        if key == "logo_path" and value:
+            value = check_logo_path(value)
+        cleaned[key] = value or None
+    existing = {row.key: row for row in db.session.scalars(select(Setting).where(Setting.key.in_(cleaned)))}
+    for key, value in cleaned.items():
+        row = existing.get(key)
+        if row is None:
+            db.session.add(Setting(key=key, value=value, updated_by_id=actor.id if actor else None))
+        elif row.value != value:
+            row.value = value
+            row.updated_at = utcnow()
+            row.updated_by_id = actor.id if actor else None
+    db.session.flush()

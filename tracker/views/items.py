@@ -1,0 +1,284 @@
+"""One action item: create, detail with history, edit, status, comments, extension requests."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from tracker.extensions import db
+from tracker.forms import (
+    CommentForm,
+    ExtensionDecisionForm,
+    ExtensionForm,
+    ItemForm,
+    StatusForm,
+)
+from tracker.models import ActionItem, ExtensionRequest, ItemHistory, Webinar
+from tracker.permissions import (
+    can_assign,
+    can_create_items,
+    can_edit_item,
+    require,
+    require_item,
+)
+from tracker.services import conflicts
+from tracker.services.errors import ServiceError, StaleVersion
+from tracker.services.extensions import decide_extension, pending_request, request_extension
+from tracker.services.items import add_comment, create_item, people_by_ids, update_item
+from tracker.services.workflow import allowed_moves, change_status
+from tracker.urls import safe_next
+
+bp = Blueprint("items", __name__, url_prefix="/items")
+
+
+def get_item(item_id: int) -> ActionItem:
+    """The item with everything its pages show, or 404."""
+    item = db.session.scalar(
+        select(ActionItem)
+        .options(
+            joinedload(ActionItem.webinar), joinedload(ActionItem.owner), joinedload(ActionItem.theme),
+            joinedload(ActionItem.unit), joinedload(ActionItem.verified_by),
+            selectinload(ActionItem.supporters),
+        )
+        .where(ActionItem.id == item_id)
+    )
+    return item or abort(404)
+
+
+def _history(item: ActionItem) -> list[ItemHistory]:
+    return list(db.session.scalars(
+        select(ItemHistory).options(joinedload(ItemHistory.actor))
+        .where(ItemHistory.item_id == item.id).order_by(ItemHistory.id.desc())
+    ))
+
+
+def render_detail(item: ActionItem, *, status_form=None, comment_form=None, extension_form=None,
+                  decision_form=None, error: str | None = None, code: int = 200):
+    """The item page with the actions the current user may take, and only those."""
+    moves = allowed_moves(current_user, item)
+    if status_form is None:
+        status_form = StatusForm(formdata=None, version=item.version)
+    status_form.limit_to(moves)
+    status_form.version.data = item.version
+    pending = pending_request(item)
+    return render_template(
+        "items/detail.html",
+        item=item,
+        history=_history(item),
+        moves=moves,
+        status_form=status_form,
+        comment_form=comment_form or CommentForm(formdata=None),
+        extension_form=extension_form or ExtensionForm(formdata=None),
+        decision_form=decision_form or ExtensionDecisionForm(formdata=None),
+        pending=pending,
+        error=error,
+    ), code
+
+
+def _refused(item: ActionItem, error: ServiceError, **forms):
+    """Answer a refused change: nothing saved, the page explains why."""
+    db.session.rollback()
+    item = get_item(item.id)
+    for form in forms.values():
+        for field, message in error.fields.items():
+            if field in form:
+                form[field].errors = list(form[field].errors or []) + [message]
+    return render_detail(item, error=error.message, code=error.status_code, **forms)
+
+
+@bp.route("/<int:item_id>")
+def detail(item_id: int):
+    return render_detail(get_item(item_id))
+
+
+def _item_form(item: ActionItem | None = None, submitted: bool = False) -> ItemForm:
+    """The item form: from the posted data, or showing the item as it is now."""
+    if submitted:
+        form = ItemForm()
+    elif item is not None:
+        form = ItemForm(formdata=None, obj=item)
+        form.supporter_ids.data = [member.id for member in item.supporters]
+        form.version.data = item.version
+    else:
+        form = ItemForm(formdata=None)
+    form.load_choices(current_user.language)
+    return form
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@require(can_create_items)
+def new():
+    form = _item_form(submitted=request.method == "POST")
+    if request.method == "GET":
+        form.webinar_id.data = request.args.get("webinar_id", type=int)
+        form.owner_id.data = current_user.id if not can_assign(current_user) else None
+    if form.validate_on_submit():
+        webinar = db.session.get(Webinar, form.webinar_id.data) or abort(404)
+        fields = form.item_fields()
+        fields.pop("webinar_id")
+        if not can_assign(current_user):
+            fields["owner_id"] = current_user.id  # members create items they own themselves
+        supporters = people_by_ids(form.supporter_ids.data) if can_assign(current_user) else []
+        try:
+            item = create_item(webinar, current_user, supporters=supporters, **fields)
+        except ServiceError as error:
+            db.session.rollback()
+            _attach_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("Item %(code)s created.", code=item.code), "success")
+            return redirect(url_for("items.detail", item_id=item.id))
+    code = 422 if form.errors else 200
+    return render_template("items/form.html", form=form, item=None), code
+
+
+def _attach_errors(form, error: ServiceError) -> None:
+    for field, message in (error.fields or {"title": error.message}).items():
+        target = form[field] if field in form else form.title
+        target.errors = list(target.errors or []) + [message]
+
+
+@bp.route("/<int:item_id>/edit", methods=["GET", "POST"])
+def edit(item_id: int):
+    item = get_item(item_id)
+    require_item(can_edit_item, item)
+    form = _item_form(item, submitted=request.method == "POST")
+    if form.validate_on_submit():
+        fields = form.item_fields()
+        supporters = people_by_ids(form.supporter_ids.data) if can_assign(current_user) else None
+        if not can_assign(current_user):
+            fields.pop("owner_id")
+        try:
+            changed = update_item(item, current_user, version=form.version.data, supporters=supporters, **fields)
+        except StaleVersion:
+            db.session.rollback()
+            return _edit_conflict(item_id, form)
+        except ServiceError as error:
+            db.session.rollback()
+            _attach_errors(form, error)
+        else:
+            db.session.commit()
+            if changed:
+                flash(_("Item %(code)s saved.", code=item.code), "success")
+            else:
+                flash(_("Nothing was changed."), "info")
+            return redirect(url_for("items.detail", item_id=item.id))
+    code = 422 if form.errors else 200
+    return render_template("items/form.html", form=form, item=item), code
+
+
+def _submitted_raw(form: ItemForm) -> dict:
+    from tracker.services.items import raw
+
+    values = {name: raw(value) for name, value in form.item_fields().items()}
+    if form.supporter_ids.data is not None and can_assign(current_user):
+        values["supporters"] = ",".join(str(i) for i in sorted(form.supporter_ids.data))
+    if not can_assign(current_user):
+        values.pop("owner_id", None)
+    return values
+
+
+def _edit_conflict(item_id: int, submitted: ItemForm):
+    """409: show what the other person changed and offer the user's changes on top of theirs."""
+    item = get_item(item_id)
+    version = _int(submitted.version.data)
+    merged, field_conflicts = conflicts.merge(item, version, _submitted_raw(submitted))
+    current = conflicts.current_raw(item)
+    form = _item_form(item)  # the item as it is now, with its current version
+    for field, value in merged.items():
+        if value != current[field]:  # a change of the user's: carry it over
+            name = "supporter_ids" if field == "supporters" else field
+            form[name].data = submitted[name].data
+    return render_template(
+        "items/form.html", form=form, item=item, conflict=True,
+        changes=conflicts.changes_since(item, version), field_conflicts=field_conflicts,
+    ), 409
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@bp.route("/<int:item_id>/status", methods=["POST"])
+def status(item_id: int):
+    item = get_item(item_id)
+    form = StatusForm()
+    if not form.validate_on_submit():
+        return render_detail(item, status_form=form, error=_("Please check the form."), code=422)
+    try:
+        change_status(item, current_user, form.status.data, version=form.version.data,
+                      note=form.note.data, evidence_url=form.evidence_url.data)
+    except StaleVersion:
+        db.session.rollback()
+        item = get_item(item_id)
+        return render_template(
+            "items/status_conflict.html", item=item, form=form,
+            changes=conflicts.changes_since(item, _int(form.version.data)),
+            still_allowed=form.status.data in [s.value for s in allowed_moves(current_user, item)],
+        ), 409
+    except ServiceError as error:
+        return _refused(item, error, status_form=form)
+    db.session.commit()
+    flash(_("%(code)s is now: %(status)s.", code=item.code, status=_status_text(item)), "success")
+    return redirect(safe_next(request.form.get("next")) or url_for("items.detail", item_id=item.id))
+
+
+def _status_text(item: ActionItem) -> str:
+    from tracker.display import status_label
+
+    return status_label(item.status)
+
+
+@bp.route("/<int:item_id>/comments", methods=["POST"])
+def comment(item_id: int):
+    item = get_item(item_id)
+    form = CommentForm()
+    try:
+        if not form.validate_on_submit():
+            from tracker.services.errors import InvalidInput
+
+            raise InvalidInput(_("The comment is empty."), {"body": _("The comment is empty.")})
+        add_comment(item, current_user, form.body.data)
+    except ServiceError as error:
+        return _refused(item, error, comment_form=form)
+    db.session.commit()
+    flash(_("Comment added."), "success")
+    return redirect(url_for("items.detail", item_id=item.id) + "#riwayat")
+
+
+@bp.route("/<int:item_id>/extension", methods=["POST"])
+def extension(item_id: int):
+    item = get_item(item_id)
+    form = ExtensionForm()
+    form.validate_on_submit()
+    try:
+        request_extension(item, current_user, form.new_due_date.data, form.reason.data)
+    except ServiceError as error:
+        return _refused(item, error, extension_form=form)
+    db.session.commit()
+    flash(_("Your request for more time was sent to the heads."), "success")
+    return redirect(url_for("items.detail", item_id=item.id))
+
+
+@bp.route("/<int:item_id>/extension/<int:request_id>", methods=["POST"])
+def decide(item_id: int, request_id: int):
+    item = get_item(item_id)
+    extension_request = db.session.get(ExtensionRequest, request_id)
+    if extension_request is None or extension_request.item_id != item.id:
+        abort(404)
+    form = ExtensionDecisionForm()
+    if not form.validate_on_submit():
+        return render_detail(item, decision_form=form, error=_("Please check the form."), code=422)
+    try:
+        decide_extension(extension_request, current_user, form.decision.data == "approve", form.note.data)
+    except ServiceError as error:
+        return _refused(item, error, decision_form=form)
+    db.session.commit()
+    if form.decision.data == "approve":
+        flash(_("The new due date was approved."), "success")
+    else:
+        flash(_("The request was rejected."), "success")
+    return redirect(url_for("items.detail", item_id=item.id))

@@ -1,0 +1,36 @@
+"""Installation settings for administrators: the report letterhead, signature block and numbering."""
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from tracker.extensions import db
+from tracker.forms.settings import SettingsForm
+from tracker.permissions import can_manage_users, require
+from tracker.services.errors import InvalidInput
+from tracker.services.settings import DEFAULTS, get_settings, set_settings
+
+bp = Blueprint("settings", __name__, url_prefix="/admin")
+
+
+@bp.before_request
+@require(can_manage_users)
+def _admins_only():
+    """Only administrators change settings."""
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+def edit():
+    form = SettingsForm(data=get_settings())
+    if form.validate_on_submit():
+        try:
+            set_settings({name: form[name].data for name in SettingsForm.FIELDS}, current_user)
+        except InvalidInput as error:
+            db.session.rollback()
+            for name, message in error.fields.items():
+                form[name].errors = list(form[name].errors) + [message]
+        else:
+            db.session.commit()
+            flash(_("Settings saved."), "success")
+            return redirect(url_for("settings.edit"))
+    status = 422 if form.errors else 200
+    return render_template("settings/edit.html", form=form, defaults=DEFAULTS), status

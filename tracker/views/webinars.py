@@ -1,0 +1,126 @@
+"""Webinar pages: the list with progress figures, detail with carry-over, create/edit, bulk entry."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+
+from tracker.extensions import db
+from tracker.forms import BulkEntryForm, WebinarForm
+from tracker.models import Webinar
+from tracker.permissions import can_bulk_enter, can_manage_webinars
+from tracker.services import bulk as bulk_service
+from tracker.services.errors import ServiceError
+from tracker.services.webinars import (
+    WEBINAR_FIELDS,
+    carry_over_items,
+    create_webinar,
+    update_webinar,
+    webinar_items,
+    webinar_summaries,
+)
+
+bp = Blueprint("webinars", __name__, url_prefix="/webinars")
+
+
+def _get_webinar(webinar_id: int, predicate=None) -> Webinar:
+    """Load the webinar or 404, then 403 unless the current user passes the predicate."""
+    webinar = db.session.get(Webinar, webinar_id) or abort(404)
+    if predicate is not None and not predicate(current_user):
+        abort(403)
+    return webinar
+
+
+def _show_service_error(form, error: ServiceError) -> None:
+    """Put a refused change's message next to its field, or on top of the form."""
+    db.session.rollback()
+    placed = False
+    for name, message in error.fields.items():
+        if name in form:
+            form[name].errors = list(form[name].errors) + [message]
+            placed = True
+    if not placed:
+        form.form_errors.append(error.message)
+
+
+@bp.route("")
+def index():
+    """Every webinar, newest series first, with its item count, completion and overdue figures."""
+    return render_template("webinars/index.html", summaries=webinar_summaries())
+
+
+@bp.route("/<int:webinar_id>")
+def detail(webinar_id: int):
+    """A webinar, its items with their progress, and the open items carried over from earlier ones."""
+    webinar = _get_webinar(webinar_id)
+    return render_template(
+        "webinars/detail.html",
+        webinar=webinar,
+        items=webinar_items(webinar),
+        carry_over=carry_over_items(webinar),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    """Create a webinar (heads and admins)."""
+    if not can_manage_webinars(current_user):
+        abort(403)
+    form = WebinarForm()
+    if form.validate_on_submit():
+        try:
+            webinar = create_webinar(current_user, **{name: form[name].data for name in WEBINAR_FIELDS})
+        except ServiceError as error:
+            _show_service_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Webinar series %(series)d created.", series=webinar.series), "success")
+            return redirect(url_for("webinars.detail", webinar_id=webinar.id))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("webinars/form.html", form=form, webinar=None), status
+
+
+@bp.route("/<int:webinar_id>/edit", methods=["GET", "POST"])
+def edit(webinar_id: int):
+    """Edit a webinar (heads and admins)."""
+    webinar = _get_webinar(webinar_id, can_manage_webinars)
+    form = WebinarForm(obj=webinar)
+    if form.validate_on_submit():
+        try:
+            update_webinar(webinar, current_user, **{name: form[name].data for name in WEBINAR_FIELDS})
+        except ServiceError as error:
+            _show_service_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Webinar series %(series)d saved.", series=webinar.series), "success")
+            return redirect(url_for("webinars.detail", webinar_id=webinar.id))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("webinars/form.html", form=form, webinar=webinar), status
+
+
+@bp.route("/<int:webinar_id>/bulk", methods=["GET", "POST"])
+def bulk(webinar_id: int):
+    """Paste many items at once: `action=preview` shows what would be created, `action=save` saves all or none."""
+    webinar = _get_webinar(webinar_id, can_bulk_enter)
+    form = BulkEntryForm()
+    rows, problem, status = None, None, 200
+    if form.validate_on_submit():
+        rows = bulk_service.parse(form.lines.data)
+        problem = bulk_service.batch_error(rows)
+        if request.form.get("action") == "save":
+            try:
+                created = bulk_service.save_rows(webinar, current_user, rows)
+            except ServiceError as error:
+                db.session.rollback()
+                problem = error.message
+            else:
+                db.session.commit()
+                flash(ngettext("%(num)d item created.", "%(num)d items created.", len(created)), "success")
+                return redirect(url_for("webinars.detail", webinar_id=webinar.id))
+        if problem:
+            status = 422
+    elif form.is_submitted():
+        status = 422
+    return render_template(
+        "webinars/bulk.html", webinar=webinar, form=form, rows=rows, problem=problem,
+        themes=bulk_service.active_themes(),
+    ), status

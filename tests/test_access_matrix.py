@@ -11,9 +11,9 @@ from flask import url_for
 
 from tests.conftest import add_user
 from tracker.extensions import db
-from tracker.models import ActionItem, Role, User
+from tracker.models import ActionItem, NonWorkingDay, Role, User
 from tracker.services.dashboard import Scope
-from tracker.services.extensions import request_extension
+from tracker.services.deadline_extensions import request_extension
 from tracker.services.reports import create_snapshot
 from tracker.timeutil import local_today
 
@@ -25,6 +25,10 @@ def outcome(allowed: set[str], public: bool = False) -> dict[str, str]:
     table = {role: ("ok" if role in allowed else "forbidden") for role in ROLES}
     table["anonymous"] = "ok" if public else "login"
     return table
+
+
+def api(allowed: set[str]) -> dict[str, str]:
+    return {**outcome(allowed), "anonymous": "unauthorized"}
 
 
 SIGNED_IN = {"viewer", "owner", "member", "head", "admin"}
@@ -81,6 +85,27 @@ MATRIX = {
     ("settings.edit", "GET"): outcome({"admin"}),
     ("settings.edit", "POST"): outcome({"admin"}),
     ("lists.items", "GET"): outcome(SIGNED_IN),
+    # Calendar feed and personal tokens; the feed is public (the secret is in the URL: 404 here).
+    ("calendar.feed", "GET"): {**outcome(SIGNED_IN, public=True), **{r: "not-found" for r in ROLES}},
+    ("calendar.create_api_token", "POST"): outcome(SIGNED_IN),
+    ("calendar.revoke_api_token", "POST"): {**outcome(SIGNED_IN), **{r: "not-found" for r in SIGNED_IN}},
+    ("calendar.create_calendar_url", "POST"): outcome(SIGNED_IN),
+    ("calendar.revoke_calendar_url", "POST"): outcome(SIGNED_IN),
+    ("calendar.non_working_days_page", "GET"): outcome({"admin"}),
+    ("calendar.non_working_days_page", "POST"): outcome({"admin"}),
+    ("calendar.delete_non_working_day_view", "POST"): outcome({"admin"}),
+    # The JSON API answers 401 (not a redirect) without a token or a session.
+    ("api.openapi", "GET"): outcome(SIGNED_IN, public=True),
+    ("api.me", "GET"): api(SIGNED_IN),
+    ("api.webinars", "GET"): api(SIGNED_IN),
+    ("api.webinar", "GET"): api(SIGNED_IN),
+    ("api.items", "GET"): api(SIGNED_IN),
+    ("api.item", "GET"): api(SIGNED_IN),
+    ("api.new_webinar", "POST"): api(LEADS),
+    ("api.new_item", "POST"): api(WRITERS),
+    ("api.edit_item", "PATCH"): api(OWNER_OR_LEAD),
+    ("api.item_status", "POST"): api(OWNER_OR_LEAD),
+    ("api.item_comment", "POST"): api(WRITERS),
     ("lists.export_csv", "GET"): outcome(SIGNED_IN),
     ("lists.export_xlsx", "GET"): outcome(SIGNED_IN),
     ("lists.my", "GET"): outcome(SIGNED_IN),
@@ -106,9 +131,19 @@ def _form_data(endpoint: str, ids: dict) -> dict:
     }.get(endpoint, {})
 
 
+def _api_data(endpoint: str, ids: dict) -> dict:
+    return {
+        "api.new_webinar": {"series": 99, "title": "Seri uji", "held_on": "2024-02-01"},
+        "api.new_item": {"webinar_id": ids["webinar"], "title": "Baru"},
+        "api.edit_item": {"version": ids["version"], "progress": 10},
+        "api.item_status": {"status": "terhambat", "note": "alasan", "version": ids["version"]},
+        "api.item_comment": {"body": "Komentar uji"},
+    }.get(endpoint, {})
+
+
 def _all_rules(app):
     for rule in app.url_map.iter_rules():
-        if rule.endpoint == "static":
+        if rule.endpoint in ("static", "api.not_found"):  # api.not_found: the JSON 404 for unknown paths
             continue
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             yield rule, method
@@ -130,15 +165,18 @@ def ids(app, users, sample):
         owner = db.session.get(User, users["anggota"])
         extension = request_extension(item, owner, item.due_date + timedelta(days=30), "Perlu waktu")
         snapshot = create_snapshot(Scope(), db.session.get(User, users["kepala"]))
+        day = NonWorkingDay(day=local_today() + timedelta(days=60), description="Cuti bersama")
+        db.session.add(day)
         db.session.commit()
         return {"item": item.id, "webinar": sample["webinar"], "user": users["anggota2"],
                 "request": extension.id, "version": item.version, "owner": users["anggota"],
-                "snapshot": snapshot.id}
+                "snapshot": snapshot.id, "day": day.id}
 
 
 def _url(app, rule, ids) -> str:
     values = {"item_id": ids["item"], "webinar_id": ids["webinar"], "user_id": ids["user"],
-              "request_id": ids["request"], "snapshot_id": ids["snapshot"]}
+              "request_id": ids["request"], "snapshot_id": ids["snapshot"], "token": "tidak-dikenal",
+              "token_id": 999999, "day_id": ids["day"]}
     with app.test_request_context():
         return url_for(rule.endpoint, **{name: values[name] for name in rule.arguments})
 
@@ -153,10 +191,14 @@ def test_access_matrix(app, client, ids, role):
         if role != "anonymous" and rule.endpoint == "auth.logout":
             continue  # signing out would end the session for the rest of this run
         url = _url(app, rule, ids)
+        token = client.csrf_token("/login" if role == "anonymous" else "/profile")
         if method == "GET":
             response = client.get(url)
+        elif rule.endpoint.startswith("api."):  # JSON, with the CSRF header a browser script sends
+            response = client.open(url, method=method, json=_api_data(rule.endpoint, ids),
+                                   headers={"X-CSRFToken": token})
         else:
-            data = dict(_form_data(rule.endpoint, ids), csrf_token=client.csrf_token("/login" if role == "anonymous" else "/profile"))
+            data = dict(_form_data(rule.endpoint, ids), csrf_token=token)
             response = client.open(url, method=method, data=data)
         location = response.headers.get("Location", "")
         if expected == "login":
@@ -165,6 +207,8 @@ def test_access_matrix(app, client, ids, role):
             ok = response.status_code == 403
         elif expected == "unauthorized":
             ok = response.status_code == 401
+        elif expected == "not-found":
+            ok = response.status_code == 404
         elif expected == "to-my":
             ok = response.status_code == 302 and location == "/my"
         else:

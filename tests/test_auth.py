@@ -6,7 +6,7 @@ from tests.conftest import PASSWORD, get_user
 from tracker.extensions import db
 
 PUBLIC_ENDPOINTS = {"auth.login", "main.healthz", "main.set_language", "static", "calendar.feed",
-                    "api.openapi"}
+                    "api.openapi", "api.not_found"}
 
 
 def test_login_success_goes_home(client, users):
@@ -140,7 +140,7 @@ def _example_url(app, rule: Rule) -> str:
         return url_for(rule.endpoint, **values)
 
 
-def test_every_non_public_route_sends_anonymous_visitors_to_login(app, client):
+def test_every_non_public_route_needs_sign_in(app, client):
     checked = 0
     for rule in app.url_map.iter_rules():
         if rule.endpoint in PUBLIC_ENDPOINTS:
@@ -152,10 +152,14 @@ def test_every_non_public_route_sends_anonymous_visitors_to_login(app, client):
             else:
                 # A token is included so that the login wall, not CSRF, is what answers.
                 response = client.open(url, method=method, data={"csrf_token": client.csrf_token()})
-            assert response.status_code == 302, (method, url, response.status_code)
-            assert response.headers["Location"].startswith("/login"), (method, url)
+            if rule.endpoint.startswith("api."):  # machines get a JSON 401, not a sign-in page
+                assert response.status_code == 401, (method, url, response.status_code)
+                assert response.json["error"]["code"], (method, url)
+            else:
+                assert response.status_code == 302, (method, url, response.status_code)
+                assert response.headers["Location"].startswith("/login"), (method, url)
             checked += 1
-    assert checked >= 8
+    assert checked >= 40
 
 
 def test_healthz_is_public_and_checks_the_database(client):

@@ -61,3 +61,18 @@ def test_error_pages_speak_the_users_language(client, users):
     assert "Halaman tidak ditemukan" in client.get("/tidak-ada").get_data(as_text=True)
     client.submit("/language", {"language": "en"})
     assert "Page not found" in client.get("/tidak-ada").get_data(as_text=True)
+
+
+def test_built_in_form_messages_are_translated(client, users):
+    """WTForms' own messages (not only ours) speak Indonesian by default, English on request."""
+    client.login("kepala")
+    response = client.submit("/webinars/new", {"series": "abc", "title": "", "held_on": "31-31-2024"},
+                             token_from="/webinars/new")
+    text = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Tanggal tidak valid." in text and "Isian ini wajib diisi." in text
+    assert "This field is required." not in text
+    client.submit("/language", {"language": "en"})
+    text = client.submit("/webinars/new", {"series": "1", "title": "", "held_on": "2024-01-01"},
+                         token_from="/webinars/new").get_data(as_text=True)
+    assert "This field is required." in text

@@ -1,6 +1,8 @@
 """Reports: the A4 view, the PDF (read back with pypdf), the XLSX rekap, snapshots, settings and roles."""
 import io
 import re
+import subprocess
+import sys
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -12,7 +14,7 @@ from sqlalchemy import func, select
 from tests.conftest import add_item, add_webinar, get_user
 from tracker.extensions import db
 from tracker.models import ActionItem, ReportSnapshot, Setting, Status
-from tracker.services import reports
+from tracker.services import pdf, reports
 from tracker.services.settings import DEFAULTS, get_setting, get_settings, set_settings
 from tracker.timeutil import local_today
 
@@ -65,7 +67,7 @@ def test_pdf_is_a_real_pdf_with_the_items(client, users, report_data):
 
 def test_pdf_renderer_fetches_nothing_from_the_network(app):
     with app.test_request_context():
-        fetcher = reports.StaticOnlyFetcher(app.static_folder, app.static_url_path)
+        fetcher = pdf.StaticOnlyFetcher(app.static_folder, app.static_url_path)
         for url in ("http://example.com/logo.png", "https://report.invalid/etc/passwd",
                     "https://report.invalid/static/../config.py", "file:///etc/passwd"):
             with pytest.raises(ValueError):
@@ -74,6 +76,13 @@ def test_pdf_renderer_fetches_nothing_from_the_network(app):
         assert b"@page" in css.read()
         html = '<img src="http://example.com/x.png"><p>Laporan uji</p>'
         assert reports.render_pdf(html).startswith(b"%PDF-")
+
+
+def test_weasyprint_is_loaded_only_when_a_pdf_is_made():
+    # WeasyPrint costs ~1.2 s and ~22 MB per worker: starting the app must not import it.
+    code = ("import sys; from tracker import create_app; from config import TestConfig; create_app(TestConfig); "
+            "assert 'weasyprint' not in sys.modules, 'weasyprint imported at start-up'")
+    subprocess.run([sys.executable, "-c", code], check=True)
 
 
 def test_xlsx_rekap_reads_back_with_the_right_rows(client, users, report_data):

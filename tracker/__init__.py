@@ -18,6 +18,9 @@ def create_app(config_class: type = Config) -> Flask:
         instance_path=getattr(config_class, "INSTANCE_PATH", None),
     )
     app.config.from_object(config_class)
+    from tracker.urls import IdConverter
+
+    app.url_map.converters["int"] = IdConverter  # before any route is added
     os.makedirs(app.instance_path, exist_ok=True)
     _resolve_secret_key(app)
     _resolve_database_url(app)
@@ -27,7 +30,9 @@ def create_app(config_class: type = Config) -> Flask:
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
-    from tracker import audit, cli, display, errors, headers, i18n, permissions, security
+    from tracker import (
+        audit, cli, display, errors, headers, i18n, permissions, reminders_cli, security, validation,
+    )
     from tracker.database import configure_sqlite
     from tracker.extensions import babel, csrf, db, login_manager, migrate
 
@@ -35,6 +40,7 @@ def create_app(config_class: type = Config) -> Flask:
     migrate.init_app(app, db)
     csrf.init_app(app)
     security.init_login(app, login_manager)
+    app.before_request(validation.refuse_nul_bytes)
     headers.init_app(app)
     audit.init_app(app)
     i18n.init_app(app, babel)
@@ -54,6 +60,7 @@ def create_app(config_class: type = Config) -> Flask:
     display.register(app)
     errors.register(app)
     cli.register(app)
+    reminders_cli.register(app)
     return app
 
 

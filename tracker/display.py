@@ -2,11 +2,20 @@
 from datetime import date
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 
 from tracker.models import CLOSED_STATUSES, ActionItem, Priority, Status
 from tracker.timeutil import local_today
 
 SOON_DAYS = 7
+# Lazy strings: a history row translates only its own field's label (not all thirteen).
+FIELD_LABELS = {
+    "title": _l("Action"), "description": _l("Description"), "source": _l("Source"),
+    "webinar_id": _l("Webinar"), "theme_id": _l("Theme"), "unit_id": _l("Unit (OPD)"),
+    "priority": _l("Priority"), "progress": _l("Progress"), "evidence_url": _l("Evidence link"),
+    "owner_id": _l("Owner"), "due_date": _l("Due date"), "supporters": _l("Supporting members"),
+    "status": _l("Status"),
+}
 
 
 def status_label(status: Status) -> str:
@@ -39,16 +48,8 @@ def due_state(item: ActionItem, today: date | None = None) -> str:
 
 
 def field_label(field: str | None) -> str:
-    from flask_babel import gettext as _
-
-    labels = {
-        "title": _("Action"), "description": _("Description"), "source": _("Source"),
-        "webinar_id": _("Webinar"), "theme_id": _("Theme"), "unit_id": _("Unit (OPD)"),
-        "priority": _("Priority"), "progress": _("Progress"), "evidence_url": _("Evidence link"),
-        "owner_id": _("Owner"), "due_date": _("Due date"), "supporters": _("Supporting members"),
-        "status": _("Status"),
-    }
-    return labels.get(field or "", field or "")
+    label = FIELD_LABELS.get(field or "")
+    return str(label) if label is not None else (field or "")
 
 
 def history_value(field: str | None, value: str | None, label: str | None = None) -> str:

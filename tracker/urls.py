@@ -2,6 +2,7 @@
 from urllib.parse import urlsplit
 
 from flask import request
+from werkzeug.routing import IntegerConverter
 
 
 def safe_next(target: str | None) -> str | None:
@@ -23,3 +24,11 @@ def back_or(fallback: str) -> str:
             path = parts.path + (f"?{parts.query}" if parts.query else "")
             return safe_next(path) or fallback
     return fallback
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` in our URLs: a database id, so at most 2**31 - 1 (a larger number is a 404,
+    not an overflow error from the database driver)."""
+
+    def __init__(self, url_map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):  # noqa: A002
+        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)

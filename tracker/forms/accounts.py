@@ -1,6 +1,6 @@
 """Forms for sign-in, profile and account administration."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from tracker.forms.base import Form
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, Regexp, ValidationError
 
@@ -34,12 +34,12 @@ def _new_password_field(label):
     return PasswordField(label, validators=[DataRequired(), acceptable_password])
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=PASSWORD_MAX)])
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(Form):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
     new_password = _new_password_field(_l("New password"))
     confirm = PasswordField(
@@ -48,12 +48,12 @@ class PasswordChangeForm(FlaskForm):
     )
 
 
-class PreferencesForm(FlaskForm):
+class PreferencesForm(Form):
     language = SelectField(_l("Language"), choices=language_choices())
     reminders_enabled = BooleanField(_l("Send me email reminders about my deadlines"))
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     """Create or edit an account (admin)."""
 
     username = StringField(
@@ -79,9 +79,9 @@ class UserForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[Optional(), acceptable_password])
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     password = _new_password_field(_l("New password"))
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(Form):
     """A form with only the CSRF token, for buttons that post."""

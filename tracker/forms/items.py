@@ -1,6 +1,6 @@
 """Forms for action items: edit, status change, comment, extension request and decision."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from tracker.forms.base import Form
 from sqlalchemy import select
 from wtforms import (
     DateField,
@@ -31,7 +31,7 @@ def _optional_int(value):
     return int(value)
 
 
-class ItemForm(FlaskForm):
+class ItemForm(Form):
     title = StringField(_l("Action"), validators=[DataRequired(), Length(max=300)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=10000)])
     webinar_id = SelectField(_l("Webinar"), coerce=int, validators=[InputRequired()])
@@ -81,7 +81,7 @@ class ItemForm(FlaskForm):
         }
 
 
-class StatusForm(FlaskForm):
+class StatusForm(Form):
     status = SelectField(_l("New status"), choices=[(s.value, label) for s, label in STATUS_LABELS.items()])
     note = TextAreaField(_l("Note or reason"), validators=[Optional(), Length(max=5000)])
     evidence_url = StringField(_l("Evidence link"), validators=[Optional(), Length(max=500)])
@@ -92,15 +92,16 @@ class StatusForm(FlaskForm):
         self.status.choices = [(s.value, STATUS_LABELS[s]) for s in statuses]
 
 
-class CommentForm(FlaskForm):
+class CommentForm(Form):
     body = TextAreaField(_l("Comment"), validators=[DataRequired(), Length(max=5000)])
 
 
-class ExtensionForm(FlaskForm):
+class ExtensionForm(Form):
     new_due_date = DateField(_l("Proposed new due date"), validators=[InputRequired()])
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=5000)])
 
 
-class ExtensionDecisionForm(FlaskForm):
+class ExtensionDecisionForm(Form):
     decision = SelectField(_l("Decision"), choices=[("approve", _l("Approve")), ("reject", _l("Reject"))])
-    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)])
+    # The item page also shows the status form's "note": a distinct id keeps each label on its own field.
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)], id="decision-note")

@@ -1,11 +1,11 @@
 """Forms for webinars and for bulk entry of action items from meeting notes."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from tracker.forms.base import Form
 from wtforms import DateField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, URL
 
 
-class WebinarForm(FlaskForm):
+class WebinarForm(Form):
     series = IntegerField(_l("Series number"), validators=[
         InputRequired(), NumberRange(min=1, max=100000, message=_l("The series number is a whole number from 1."))])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
@@ -18,6 +18,6 @@ class WebinarForm(FlaskForm):
         Optional(), Length(max=500), URL(require_tld=False, message=_l("Enter a web address starting with http:// or https://."))])
 
 
-class BulkEntryForm(FlaskForm):
+class BulkEntryForm(Form):
     lines = TextAreaField(_l("Action items, one per line"), validators=[DataRequired(), Length(max=50000)],
                           render_kw={"rows": 10, "spellcheck": "false"})

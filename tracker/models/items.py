@@ -25,7 +25,10 @@ class ActionItem(Base):
         CheckConstraint("progress >= 0 AND progress <= 100", name="progress_range"),
         Index("ix_action_items_webinar_number", "webinar_id", "number", unique=True),
         Index("ix_action_items_status_due", "status", "due_date"),
-        Index("ix_action_items_owner_status", "owner_id", "status"),
+        # My tasks and the owner filter: one owner's open items in due-date order.
+        Index("ix_action_items_owner_status_due", "owner_id", "status", "due_date"),
+        # The list's default order, and keyset pages that seek on (due_date, id).
+        Index("ix_action_items_due_id", "due_date", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -41,7 +44,7 @@ class ActionItem(Base):
     priority: Mapped[Priority] = mapped_column(
         enum_column(Priority), default=Priority.MEDIUM, index=True
     )
-    due_date: Mapped[Optional[date]] = mapped_column(index=True)
+    due_date: Mapped[Optional[date]]
     progress: Mapped[int] = mapped_column(default=0)
     evidence_url: Mapped[Optional[str]] = mapped_column(String(500))
     status: Mapped[Status] = mapped_column(enum_column(Status), default=Status.NEW, index=True)

@@ -2,15 +2,18 @@
 
 No function here loads all items into Python; the number of queries per page is fixed whatever the data.
 """
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from time import monotonic
 from urllib.parse import quote
 
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, select, union_all
 from sqlalchemy.orm import contains_eager, joinedload
 
 from tracker.extensions import db
@@ -21,9 +24,15 @@ PERIODS = ("all", "this_semester", "last_semester", "range")
 MIN_YEAR, MAX_YEAR = 2000, 2100  # dates outside are typing mistakes (and would overflow in UTC)
 MAX_ID = 2**31 - 1
 LIST_LIMIT = 10
+WEBINAR_LIMIT = 20  # webinars in the completion chart and table; the webinar list has them all
 ACTIVITY_LIMIT = 10
 TREND_WEEKS = 12
 SOON_DAYS = 7
+# The whole dashboard is memoised per process (its aggregates scan every item in scope), keyed on the
+# scope and on values read from the database (see _data_version), so every worker sees a change at once.
+MEMO_SECONDS = 60
+MEMO_SIZE = 32
+_memo_lock = threading.Lock()
 
 # SIPTL-style follow-up categories. The names are official Indonesian terms and stay Indonesian in
 # every language; the explanation is translated. (key, official name, statuses, explanation)
@@ -40,7 +49,10 @@ CATEGORY_EXPLANATIONS = {key: explanation for key, _name, _statuses, explanation
 
 
 def _positive_int(raw: str) -> int | None:
-    return int(raw) if raw.isdigit() and 0 < int(raw) <= MAX_ID else None
+    # isascii: "²".isdigit() is true but int("²") fails; the length bound keeps int() cheap.
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= len(str(MAX_ID))):
+        return None
+    return int(raw) if 0 < int(raw) <= MAX_ID else None
 
 
 def _iso_date(raw: str) -> date | None:
@@ -337,25 +349,36 @@ def owner_rows(scope: Scope, today: date | None = None) -> list[dict]:
 
 def overdue_items(scope: Scope, today: date | None = None, limit: int = LIST_LIMIT) -> list[ActionItem]:
     """The open items longest past their due date, with their owners."""
-    today = today or local_today()
-    return list(db.session.scalars(
-        select(ActionItem)
-        .where(_overdue(today), *scope.conditions())
-        .options(joinedload(ActionItem.owner))
-        .order_by(ActionItem.due_date, ActionItem.id)
-        .limit(limit)
-    ))
+    return attention_items(scope, today, limit)[0]
 
 
 def blocked_items(scope: Scope, limit: int = LIST_LIMIT) -> list[ActionItem]:
     """Blocked items, most recently changed first; the reason is their status note."""
-    return list(db.session.scalars(
-        select(ActionItem)
-        .where(ActionItem.status == Status.BLOCKED, *scope.conditions())
-        .options(joinedload(ActionItem.owner))
-        .order_by(ActionItem.updated_at.desc(), ActionItem.id.desc())
-        .limit(limit)
-    ))
+    return attention_items(scope, limit=limit)[1]
+
+
+def attention_items(scope: Scope, today: date | None = None,
+                    limit: int = LIST_LIMIT) -> tuple[list[ActionItem], list[ActionItem]]:
+    """The most overdue and the latest blocked items (with owners), in one query for both lists."""
+    today = today or local_today()
+    overdue_ids = (
+        select(ActionItem.id).where(_overdue(today), *scope.conditions())
+        .order_by(ActionItem.due_date, ActionItem.id).limit(limit)
+    )
+    blocked_ids = (
+        select(ActionItem.id).where(ActionItem.status == Status.BLOCKED, *scope.conditions())
+        .order_by(ActionItem.updated_at.desc(), ActionItem.id.desc()).limit(limit)
+    )
+    ids = union_all(select(overdue_ids.subquery()), select(blocked_ids.subquery())).subquery()
+    rows = list(db.session.scalars(
+        select(ActionItem).where(ActionItem.id.in_(select(ids.c.id))).options(joinedload(ActionItem.owner))
+    ).unique())
+    # Each list's top `limit` is among the rows, and ranks before any row of the other list.
+    overdue = sorted((item for item in rows if item.status in OPEN_STATUSES and item.due_date
+                      and item.due_date < today), key=lambda item: (item.due_date, item.id))
+    blocked = sorted((item for item in rows if item.status == Status.BLOCKED),
+                     key=lambda item: (item.updated_at, item.id), reverse=True)
+    return overdue[:limit], blocked[:limit]
 
 
 def latest_activity(scope: Scope, limit: int = ACTIVITY_LIMIT) -> list[ItemHistory]:
@@ -371,23 +394,58 @@ def latest_activity(scope: Scope, limit: int = ACTIVITY_LIMIT) -> list[ItemHisto
 
 
 def dashboard(scope: Scope, language: str, today: date | None = None) -> dict:
-    """Everything the dashboard shows, in a fixed number of queries (seven)."""
+    """Everything the dashboard shows: from the memo while the data is unchanged, else in six queries."""
     today = today or local_today()
+    memo = current_app.extensions.setdefault("dashboard_memo", {})
+    key = (scope, scope.notices, language, today, *db.session.execute(select(*_data_version())).one())
+    now = monotonic()
+    with _memo_lock:
+        hit = memo.get(key)
+        if hit is not None and now - hit[0] < MEMO_SECONDS:
+            return hit[1]
+    data = _dashboard(scope, language, today)
+    with _memo_lock:
+        if len(memo) >= MEMO_SIZE:
+            memo.pop(next(iter(memo)))  # the oldest entry
+        memo[key] = (now, data)
+    return data
+
+
+def _data_version() -> list:
+    """Values that change whenever a figure could: each one is an index lookup, not a scan.
+
+    Item changes bump max(updated_at) (new items also max(id)); comments add history rows; webinar
+    edits bump their updated_at and deletions their count. Names of people and themes are not part of
+    the key: MEMO_SECONDS bounds how long a renamed owner or theme can show its old name.
+    """
+    return [
+        select(func.max(ActionItem.id)).scalar_subquery(),
+        select(func.max(ActionItem.updated_at)).scalar_subquery(),
+        select(func.max(ItemHistory.id)).scalar_subquery(),
+        select(func.max(Webinar.updated_at)).scalar_subquery(),
+        select(func.count()).select_from(Webinar).scalar_subquery(),
+    ]
+
+
+def _dashboard(scope: Scope, language: str, today: date) -> dict:
+    """Everything the dashboard shows, in a fixed number of queries (six)."""
     webinars = webinar_rows(scope, today)
     scope = scope.known({row["id"] for row in webinars})
     totals = figures(scope, today)
     shown = [row for row in webinars if (row["id"] == scope.webinar if scope.webinar else row["items"])]
+    overdue, blocked = attention_items(scope, today)
     return {
         "scope": scope,
         "today": today,
         "webinars": webinars,
         "webinar": next((row for row in webinars if row["id"] == scope.webinar), None),
         "figures": totals,
-        "per_webinar": list(reversed(shown)),  # oldest series first, as a chart reads
+        "per_webinar": list(reversed(shown[:WEBINAR_LIMIT])),  # the latest; oldest first, as a chart reads
+        "per_webinar_total": len(shown),
         "per_theme": theme_rows(scope, language, totals["total"]),
         "per_owner": owner_rows(scope, today),
-        "overdue_items": overdue_items(scope, today),
-        "blocked_items": blocked_items(scope),
+        "overdue_items": overdue,
+        "blocked_items": blocked,
         "activity": latest_activity(scope),
     }
 

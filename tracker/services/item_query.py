@@ -5,11 +5,11 @@ always means the same rows wherever it is used.
 """
 import math
 from dataclasses import dataclass, fields
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Mapping
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import Select, case, false, func, literal_column, or_, select, tuple_, union_all
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from tracker.extensions import db
@@ -51,6 +51,9 @@ class ItemFilter:
     sort: str = "due"
     page: int = 1
     per_page: int = PER_PAGE_CHOICES[0]
+    # Keyset cursors (see Cursor): the page starts after / ends before this row of the sort order.
+    after: str = ""
+    before: str = ""
 
     @classmethod
     def from_args(cls, args: Mapping) -> tuple["ItemFilter", list[str]]:
@@ -116,6 +119,14 @@ class ItemFilter:
         elif raw:
             notices.append(_("Ignored an unknown sort order."))
 
+        for name in ("after", "before"):
+            raw = one(name)
+            if raw and "after" not in values:  # one direction at a time
+                if Cursor.parse(values.get("sort", "due"), raw) is None:
+                    notices.append(_("Ignored a page position that is not valid; showing the page by number."))
+                else:
+                    values[name] = raw
+
         raw = one("page")
         if raw:
             page = _positive_int(raw, MAX_PAGE)
@@ -157,17 +168,20 @@ class ItemFilter:
                 args["per_page"] = self.per_page
             if self.page != 1:
                 args["page"] = self.page
+            for name in ("after", "before"):
+                if getattr(self, name):
+                    args[name] = getattr(self, name)
         return args
 
     @property
     def narrows(self) -> bool:
         """Whether any filter or search is set (sorting and paging do not count)."""
-        return self._differs_from_default(("sort", "page", "per_page"))
+        return self._differs_from_default(("sort", "page", "per_page", "after", "before"))
 
     @property
     def narrows_beyond_search(self) -> bool:
         """Whether a filter other than the text search is set."""
-        return self._differs_from_default(("q", "sort", "page", "per_page"))
+        return self._differs_from_default(("q", "sort", "page", "per_page", "after", "before"))
 
     def _differs_from_default(self, ignore: tuple[str, ...]) -> bool:
         defaults = ItemFilter()
@@ -275,8 +289,90 @@ def select_items(item_filter: ItemFilter, *, with_supporters: bool = False) -> S
 
 def count_items(item_filter: ItemFilter) -> int:
     """How many items match (no joins, no ordering)."""
-    return db.session.scalar(
-        select(func.count(ActionItem.id)).where(*conditions(item_filter))
+    # count(*), not count(id): SQLite answers an unfiltered count(*) from its smallest index.
+    return db.session.scalar(select(func.count()).select_from(ActionItem).where(*conditions(item_filter)))
+
+
+KEYSET_SORTS = ("due", "updated")  # orders a page can start from a cursor (the others use OFFSET)
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """A row's position in a keyset order: its sort value (due date or update time) and its id.
+
+    Written into links as "2026-11-22~74765" ("~74765" for an item without a due date), so a next or
+    previous page is an index seek however deep it is, instead of an OFFSET that reads every row before it.
+    """
+
+    value: date | datetime | None
+    id: int
+
+    @classmethod
+    def of(cls, sort: str, item: ActionItem) -> "Cursor":
+        return cls(item.updated_at if sort == "updated" else item.due_date, item.id)
+
+    @classmethod
+    def parse(cls, sort: str, raw: str) -> "Cursor | None":
+        """The cursor in a link, or None when it is not one of this sort order."""
+        value, _sep, id_text = raw.partition("~")
+        if sort not in KEYSET_SORTS or not _sep or len(raw) > 60:
+            return None
+        item_id = _positive_int(id_text, MAX_ID)
+        if item_id is None:
+            return None
+        if sort == "updated":
+            try:
+                moment = datetime.fromisoformat(value)
+            except ValueError:
+                return None
+            return cls(moment if moment.tzinfo else moment.replace(tzinfo=UTC), item_id)
+        if not value:
+            return cls(None, item_id)
+        day = _iso_date(value)
+        return cls(day, item_id) if day else None
+
+    def __str__(self) -> str:
+        value = self.value.isoformat() if self.value is not None else ""
+        return f"{value}~{self.id}"
+
+
+def _keyset_ids(item_filter: ItemFilter, cursor: Cursor | None, backwards: bool, offset: int) -> Select:
+    """The ids of one page in a keyset order, starting after (or, backwards, ending before) the cursor.
+
+    Due order is "due date, then items without one", each part by id: two index seeks, one on
+    (due_date, id) and one on id among the undated, as SQLite cannot seek on a NULLS LAST order.
+    """
+    limit = item_filter.per_page + offset
+    where = conditions(item_filter)
+    if item_filter.sort == "updated":
+        key = tuple_(ActionItem.updated_at, ActionItem.id)
+        if cursor is not None:
+            where.append(key > tuple_(cursor.value, cursor.id) if backwards else key < tuple_(cursor.value, cursor.id))
+        order = [ActionItem.updated_at.asc(), ActionItem.id.asc()] if backwards else _ordering("updated")
+        return select(ActionItem.id).where(*where).order_by(*order).limit(item_filter.per_page).offset(offset)
+    dated = [*where, ActionItem.due_date.is_not(None)]
+    undated = [*where, ActionItem.due_date.is_(None)]
+    key = tuple_(ActionItem.due_date, ActionItem.id)
+    if cursor is not None and cursor.value is not None:
+        dated.append(key < tuple_(cursor.value, cursor.id) if backwards else key > tuple_(cursor.value, cursor.id))
+        if backwards:
+            undated.append(false())  # undated items all come after a dated one
+    elif cursor is not None:  # the cursor is an undated item
+        undated.append(ActionItem.id < cursor.id if backwards else ActionItem.id > cursor.id)
+        if not backwards:
+            dated.append(false())  # dated items all come before it
+    direction = (lambda column: column.desc()) if backwards else (lambda column: column.asc())
+    parts = [
+        select(ActionItem.id, ActionItem.due_date, literal_column("0").label("part"))
+        .where(*dated).order_by(direction(ActionItem.due_date), direction(ActionItem.id)).limit(limit).subquery(),
+        select(ActionItem.id, ActionItem.due_date, literal_column("1").label("part"))
+        .where(*undated).order_by(direction(ActionItem.id)).limit(limit).subquery(),
+    ]
+    both = union_all(*(select(part) for part in parts)).subquery()
+    return (
+        select(both.c.id)
+        .order_by(direction(both.c.part), direction(both.c.due_date), direction(both.c.id))
+        .limit(item_filter.per_page).offset(offset)
     )
 
 
@@ -288,6 +384,7 @@ class Pagination:
     page: int
     per_page: int
     total: int
+    sort: str = "due"
 
     @property
     def pages(self) -> int:
@@ -310,25 +407,45 @@ class Pagination:
     def last_number(self) -> int:
         return (self.page - 1) * self.per_page + len(self.items)
 
+    def link_args(self, page: int) -> dict[str, Any]:
+        """Query arguments of the previous or next page: its number and, in keyset orders, a cursor."""
+        args: dict[str, Any] = {"page": page if page > 1 else None, "after": None, "before": None}
+        if self.sort in KEYSET_SORTS and self.items and page > 1:
+            if page == self.page + 1:
+                args["after"] = str(Cursor.of(self.sort, self.items[-1]))
+            elif page == self.page - 1:
+                args["before"] = str(Cursor.of(self.sort, self.items[0]))
+        return args
+
 
 def paginate(item_filter: ItemFilter) -> Pagination:
     """One page of the filter's items; a page past the end shows the last page.
 
-    Two queries whatever the data size: the count and the page (LIMIT/OFFSET for now; this is
-    the one place to change when pages become keyset-based).
+    Two queries whatever the data size: the count and the page. The page's ids come from a narrow
+    query on indexed columns (a keyset seek from the cursor of a next/previous link, or from the first
+    row; an OFFSET only for a page number typed without a cursor); then only those rows are joined.
     """
-    total = count_items(item_filter)
-    pages = max(1, math.ceil(total / item_filter.per_page))
-    page = min(item_filter.page, pages)
+    f = item_filter
+    total = count_items(f)
+    pages = max(1, math.ceil(total / f.per_page))
+    page = min(f.page, pages)
     items = []
     if total:
-        statement = (
-            select_items(item_filter)
-            .limit(item_filter.per_page)
-            .offset((page - 1) * item_filter.per_page)
-        )
+        if f.sort in KEYSET_SORTS:
+            cursor = Cursor.parse(f.sort, f.after or f.before) if (f.after or f.before) else None
+            offset = 0 if cursor is not None else (page - 1) * f.per_page
+            page_ids = _keyset_ids(f, cursor, backwards=bool(cursor and f.before), offset=offset)
+        else:
+            page_ids = select(ActionItem.id)
+            if f.sort == "code":  # only this order needs the webinar's series
+                page_ids = page_ids.join(ActionItem.webinar)
+            page_ids = (
+                page_ids.where(*conditions(f)).order_by(*_ordering(f.sort))
+                .limit(f.per_page).offset((page - 1) * f.per_page)
+            )
+        statement = select_items(ItemFilter(sort=f.sort)).where(ActionItem.id.in_(page_ids.scalar_subquery()))
         items = list(db.session.scalars(statement).unique())
-    return Pagination(items=items, page=page, per_page=item_filter.per_page, total=total)
+    return Pagination(items=items, page=page, per_page=f.per_page, total=total, sort=f.sort)
 
 
 def iter_items(item_filter: ItemFilter, batch: int = 500):
@@ -340,7 +457,7 @@ def iter_items(item_filter: ItemFilter, batch: int = 500):
 # --- My tasks ------------------------------------------------------------------------------
 
 MY_GROUPS = ("overdue", "soon", "later", "waiting")
-MY_GROUP_LIMIT = 50  # cards shown per group; the rest are counted and linked to the full list
+MY_GROUP_LIMIT = 20  # cards shown per group; the rest are counted and linked to the full list
 
 
 @dataclass

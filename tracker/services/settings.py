@@ -19,6 +19,8 @@ DEFAULTS: dict[str, str] = {
     "report_signer_nip": "",
     "report_signer_position": "Kepala BPSDM Provinsi Sulawesi Barat",
     "report_number_prefix": "800/TL",
+    "due_in_working_days": "0",  # "1": bulk entry's due:+N counts working days
+    "due_soon_working_days": "3",  # reminders: "due soon" within this many working days
 }
 MAX_LENGTH = {"agency_address": 500, "report_signer_nip": 32, "report_number_prefix": 40}
 DEFAULT_MAX_LENGTH = 200

@@ -11,12 +11,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from tracker.extensions import db
-from tracker.models import NonWorkingDay, Setting, User
+from tracker.models import NonWorkingDay, User
 from tracker.permissions import can_manage_users
 from tracker.services.errors import InvalidInput, NotAllowed
 
-# Settings (rows of the settings table) and the values used while an admin has not set them.
-SETTING_DEFAULTS = {"due_in_working_days": "0", "due_soon_working_days": "3"}
 MAX_STEPS = 3650  # far more working days than any deadline needs; guards the loops
 
 
@@ -80,14 +78,10 @@ def working_days_between(a: date, b: date) -> int:
 
 
 def setting(key: str) -> str:
-    """A working-day setting, through the settings service when it knows the key."""
-    try:
-        from tracker.services.settings import get_setting
+    """A working-day setting (admins change them on the settings page)."""
+    from tracker.services.settings import get_setting
 
-        return get_setting(key)
-    except (ImportError, KeyError):
-        row = db.session.get(Setting, key)
-        return (row.value if row is not None and row.value else None) or SETTING_DEFAULTS[key]
+    return get_setting(key)
 
 
 def due_in_working_days() -> bool:
@@ -100,7 +94,9 @@ def due_soon_working_days() -> int:
     try:
         return max(0, min(int(setting("due_soon_working_days")), 60))
     except ValueError:
-        return int(SETTING_DEFAULTS["due_soon_working_days"])
+        from tracker.services.settings import DEFAULTS
+
+        return int(DEFAULTS["due_soon_working_days"])
 
 
 def due_after(start: date, n: int) -> date:

@@ -23,7 +23,7 @@ from tracker.permissions import (
 )
 from tracker.services import conflicts
 from tracker.services.errors import ServiceError, StaleVersion
-from tracker.services.extensions import decide_extension, pending_request, request_extension
+from tracker.services.deadline_extensions import decide_extension, pending_request, request_extension
 from tracker.services.items import add_comment, create_item, people_by_ids, update_item
 from tracker.services.workflow import allowed_moves, change_status
 from tracker.urls import safe_next
@@ -45,11 +45,19 @@ def get_item(item_id: int) -> ActionItem:
     return item or abort(404)
 
 
-def _history(item: ActionItem) -> list[ItemHistory]:
-    return list(db.session.scalars(
+HISTORY_LIMIT = 50  # newest records shown on the item page; ?history=all shows them all
+
+
+def _history(item: ActionItem, everything: bool = False) -> tuple[list[ItemHistory], bool]:
+    """The item's history, newest first (the latest HISTORY_LIMIT unless all), and whether there is more."""
+    statement = (
         select(ItemHistory).options(joinedload(ItemHistory.actor))
         .where(ItemHistory.item_id == item.id).order_by(ItemHistory.id.desc())
-    ))
+    )
+    if everything:
+        return list(db.session.scalars(statement)), False
+    rows = list(db.session.scalars(statement.limit(HISTORY_LIMIT + 1)))  # one more says "there is more"
+    return rows[:HISTORY_LIMIT], len(rows) > HISTORY_LIMIT
 
 
 def render_detail(item: ActionItem, *, status_form=None, comment_form=None, extension_form=None,
@@ -61,10 +69,12 @@ def render_detail(item: ActionItem, *, status_form=None, comment_form=None, exte
     status_form.limit_to(moves)
     status_form.version.data = item.version
     pending = pending_request(item)
+    history, history_more = _history(item, everything=request.args.get("history") == "all")
     return render_template(
         "items/detail.html",
         item=item,
-        history=_history(item),
+        history=history,
+        history_more=history_more,
         moves=moves,
         status_form=status_form,
         comment_form=comment_form or CommentForm(formdata=None),

@@ -3,7 +3,7 @@ from flask import Blueprint, Response, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import Integer, String, case, cast, literal_column, null, select, union_all
 
 from tracker.extensions import db
 from tracker.models import Priority, Role, Status, Theme, Unit, User, Webinar
@@ -20,24 +20,42 @@ from tracker.services.workflow import allowed_moves
 bp = Blueprint("lists", __name__)
 
 
+def _constant(number: int):
+    """A literal number in SQL (not a bound parameter, whose type PostgreSQL cannot infer in a UNION)."""
+    return literal_column(str(number), Integer)
+
+
 def _filter_choices() -> dict:
-    """Options of the filter form: one query per list, whatever the number of items."""
+    """Options of the filter form: one query for the four lists, whatever the number of items."""
     language = str(get_locale() or "id")
-    webinars = db.session.execute(
-        select(Webinar.id, Webinar.series, Webinar.title).order_by(Webinar.series.desc())
+    no_text = cast(null(), String).label("extra")
+    lists = union_all(
+        select(_constant(0).label("kind"), Webinar.id, (-Webinar.series).label("num"),
+               Webinar.title.label("text"), no_text),
+        select(_constant(1), User.id, case((User.active, 0), else_=1), User.full_name, no_text)
+        .where(User.role.in_([Role.MEMBER, Role.HEAD])),
+        select(_constant(2), Theme.id, Theme.sort_order, Theme.name, Theme.name_en),
+        select(_constant(3), Unit.id, _constant(0), Unit.name, no_text),
+    ).subquery()
+    rows = db.session.execute(
+        select(lists).order_by(lists.c.kind, lists.c.num, lists.c.text, lists.c.id)
     ).all()
-    owners = db.session.execute(
-        select(User.id, User.full_name)
-        .where(User.role.in_([Role.MEMBER, Role.HEAD]))
-        .order_by(User.active.desc(), User.full_name)
-    ).all()
-    themes = db.session.scalars(select(Theme).order_by(Theme.sort_order, Theme.name)).all()
-    units = db.session.execute(select(Unit.id, Unit.name).order_by(Unit.name)).all()
+    series_label = _("Series %(series)d: %(title)s")  # translated once, formatted per webinar
+    options: list[list] = [[], [], [], []]
+    for row in rows:
+        if row.kind == 0:
+            label = series_label % {"series": -row.num, "title": row.text}
+        elif row.kind == 2:
+            label = row.extra if language == "en" and row.extra else row.text  # as Theme.label()
+        else:
+            label = row.text
+        options[row.kind].append((row.id, label))
+    webinars, owners, themes, units = options
     return {
-        "webinars": [(w.id, _("Series %(series)d: %(title)s", series=w.series, title=w.title)) for w in webinars],
-        "owners": [(o.id, o.full_name) for o in owners],
-        "themes": [(t.id, t.label(language)) for t in themes],
-        "units": [(u.id, u.name) for u in units],
+        "webinars": webinars,
+        "owners": owners,
+        "themes": themes,
+        "units": units,
         "statuses": list(Status),
         "priorities": list(Priority),
         "per_page_choices": PER_PAGE_CHOICES,

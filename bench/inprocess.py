@@ -18,10 +18,10 @@ from tracker.models import AccessToken, ActionItem, TokenKind, User, Webinar
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 IGNORED = ("BEGIN", "SAVEPOINT", "RELEASE", "PRAGMA", "COMMIT", "ROLLBACK")
 API_TOKEN = "tlb_bench_api_token_0123456789abcdef"  # inserted as a hashed API token for E6
-PAGES = ("R1", "R2", "E1", "E2", "E2d", "E2f", "E3", "E4", "E5", "E6", "E7")
+PAGES = ("R1", "R2", "E1", "E2", "E2d", "E2k", "E2f", "E3", "E4", "E5", "E6", "E7")
 LABELS = {
     "R1": "floor: constant view", "R2": "floor: base layout, signed in", "E1": "/dashboard",
-    "E2": "/items page 1", "E2d": "/items deep page", "E2f": "/items filter + search",
+    "E2": "/items page 1", "E2d": "/items deep page", "E2k": "/items deep page via Next", "E2f": "/items filter + search",
     "E3": "/items/<id> long history", "E4": "POST /items/<id>/status", "E5": "/my busy member",
     "E6": "/api/v1/items", "E7": "/items/export.xlsx big webinar",
 }
@@ -156,12 +156,16 @@ def run(database_url: str, instance_path: str, budget: Budget, log=print) -> dic
             state["item"] = (item_id, version + 1, target)
         return response
 
+    next_link = _next_link(head.get(f"/items?page={max(1, deep_page - 1)}&per_page=25").get_data(as_text=True))
+
     pages = {
         "R1": (lambda: anonymous.get(R1_URL), 200),
         "R2": (lambda: head.get(R2_URL), 200),
         "E1": (lambda: head.get("/dashboard"), 200),
         "E2": (lambda: head.get("/items"), 200),
         "E2d": (lambda: head.get(f"/items?page={deep_page}&per_page=25"), 200),
+        # The same deep page reached as people reach it: the Next link (a keyset cursor).
+        "E2k": (lambda: head.get(next_link or f"/items?page={deep_page}&per_page=25"), 200),
         "E2f": (lambda: head.get("/items?status=dikerjakan&q=regulasi"), 200),
         "E3": (lambda: head.get(f"/items/{marks.long_item}"), 200),
         "E4": (post_status, 302),
@@ -192,3 +196,14 @@ def run(database_url: str, instance_path: str, budget: Budget, log=print) -> dic
         db.session.remove()
         db.engine.dispose()
     return results
+
+
+def _next_link(html: str) -> str | None:
+    """The href of the list's "Next" link (it carries the keyset cursor)."""
+    import html as html_lib
+    import re
+
+    for href, label in re.findall(r'<a class="page-link" href="([^"]+)">([^<]+)</a>', html):
+        if label.strip() in ("Berikutnya", "Next"):
+            return html_lib.unescape(href)
+    return None

@@ -48,6 +48,10 @@ def test_backup_while_writing_then_restore(app, config_class, users, sample, tmp
         target = tmp_path / "backup.bin"
         result = app.test_cli_runner().invoke(args=["backup", "--output", str(target)])
         assert result.exit_code == 0, result.output
+        written_at_backup = len(written)
+        deadline = time.monotonic() + 30
+        while len(written) < written_at_backup + 5 and time.monotonic() < deadline:
+            time.sleep(0.01)  # let the writer go on after the backup, too
     finally:
         stop.set()
         thread.join(timeout=30)

@@ -72,7 +72,7 @@ def test_pdf_renderer_fetches_nothing_from_the_network(app):
                     "https://report.invalid/static/../config.py", "file:///etc/passwd"):
             with pytest.raises(ValueError):
                 fetcher.fetch(url)
-        css = fetcher.fetch(reports.PDF_BASE_URL + "static/css/report.css?v=1")
+        css = fetcher.fetch(pdf.PDF_BASE_URL + "static/css/report.css?v=1")
         assert b"@page" in css.read()
         html = '<img src="http://example.com/x.png"><p>Laporan uji</p>'
         assert reports.render_pdf(html).startswith(b"%PDF-")

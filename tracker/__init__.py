@@ -31,7 +31,8 @@ def create_app(config_class: type = Config) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
     from tracker import (
-        audit, cli, display, errors, headers, i18n, permissions, reminders_cli, security, validation,
+        audit, cli, display, errors, headers, i18n, navigation, permissions, reminders_cli, security,
+        validation,
     )
     from tracker.database import configure_sqlite
     from tracker.extensions import babel, csrf, db, login_manager, migrate
@@ -57,6 +58,7 @@ def create_app(config_class: type = Config) -> Flask:
         app.register_blueprint(module.bp)
 
     permissions.register_template_helpers(app)
+    navigation.register(app)
     display.register(app)
     errors.register(app)
     cli.register(app)

@@ -25,3 +25,7 @@ def nav_items():
         (endpoint, label, endpoint in endpoints and predicate(current_user))
         for endpoint, label, predicate in NAV
     ]
+
+
+def register(app) -> None:
+    app.jinja_env.globals["nav_items"] = nav_items

@@ -112,8 +112,6 @@ def require_item(predicate, item: ActionItem) -> None:
 
 def register_template_helpers(app) -> None:
     """Expose the predicates to templates so buttons hide exactly when the view would refuse."""
-    from tracker.navigation import nav_items
-
     app.jinja_env.globals.update(
         is_lead=is_lead,
         can_manage_users=can_manage_users,
@@ -128,7 +126,6 @@ def register_template_helpers(app) -> None:
         can_comment=can_comment,
         can_request_extension=can_request_extension,
         can_decide_extension=can_decide_extension,
-        nav_items=nav_items,
     )
 
 

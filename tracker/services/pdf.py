@@ -7,7 +7,8 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 from werkzeug.security import safe_join
 
-from tracker.services.reports import PDF_BASE_URL
+# The host WeasyPrint resolves relative URLs against; only its /static/ files are ever served.
+PDF_BASE_URL = "https://report.invalid/"
 
 
 class StaticOnlyFetcher(URLFetcher):

@@ -27,8 +27,6 @@ from tracker.timeutil import local_today, local_zone
 DATA_VERSION = 1
 MAX_LOGO_BYTES = 512 * 1024
 ROMAN_MONTHS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
-# The host WeasyPrint resolves relative URLs against; only its /static/ files are ever served.
-PDF_BASE_URL = "https://report.invalid/"
 
 
 def report_number(prefix: str, sequence: str, day: date) -> str:

@@ -1,0 +1,156 @@
+"""R1 and R4 through real HTTP against gunicorn: no lost updates under concurrent edits, and two
+app servers sharing one database behave as one (data, sessions, sign-in throttling)."""
+import random
+import threading
+import time
+from collections import defaultdict
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from tests.conftest import PASSWORD, add_item, add_webinar
+from tests.hardening.conftest import HttpBrowser, page_forms
+from tests.live_server import LiveServer
+from tracker.extensions import db
+from tracker.models import ActionItem, Comment, ItemHistory, User
+from tracker.timeutil import local_today
+
+pytestmark = pytest.mark.slow
+
+CLIENTS, HOT_ITEMS, SECONDS = 8, 20, 10.0
+
+
+def _hot_items(app, users, count=HOT_ITEMS) -> list[int]:
+    with app.app_context():
+        owner = db.session.get(User, users["anggota"])
+        webinar = add_webinar()
+        due = local_today() + timedelta(days=30)
+        ids = [add_item(webinar, owner, title=f"Item panas {n}", due_date=due).id for n in range(count)]
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()  # the servers own the database from here
+    return ids
+
+
+def _server_log_problems(path) -> dict:
+    text = path.read_text(errors="replace") if path.exists() else ""
+    return {"database is locked": text.count("database is locked"), "Traceback": text.count("Traceback")}
+
+
+@pytest.fixture()
+def server_factory(database_url, tmp_path):
+    started = []
+
+    def start(name="server", **kwargs):
+        server = LiveServer(database_url, str(tmp_path / f"instance-{name}"),
+                            stderr_path=str(tmp_path / f"{name}.stderr"), **kwargs)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+def test_concurrent_edits_lose_nothing(app, users, server_factory, tmp_path):
+    """R1: 8 people for 10 s saving 20 hot items from the forms they opened."""
+    hot = _hot_items(app, users)
+    server = server_factory("r1", workers=2)
+    accepted, outcomes, lock = [], defaultdict(int), threading.Lock()
+    deadline = time.monotonic() + SECONDS
+
+    def person(number: int):
+        browser = HttpBrowser(server.url)
+        assert browser.login("kepala" if number % 2 else "admin", PASSWORD) == 302
+        rng, saves = random.Random(number), 0
+        while time.monotonic() < deadline:
+            item = rng.choice(hot)
+            status, _headers, html = browser.get(f"/items/{item}/edit")
+            if status != 200:
+                with lock:
+                    outcomes[f"GET {status}"] += 1
+                continue
+            fields = page_forms(html)[f"/items/{item}/edit"]
+            version = int(fields["version"][0])
+            saves += 1
+            title, progress = f"Simpanan {number}-{saves}", rng.randint(0, 100)
+            fields.update(title=[title], progress=[str(progress)])
+            time.sleep(rng.uniform(0, 0.02))  # a person reads the form before saving
+            status, _headers, body = browser.post(f"/items/{item}/edit", fields)
+            with lock:
+                outcomes[status] += 1
+                if status == 302:
+                    accepted.append((item, version, title, progress))
+                elif status == 409:
+                    assert "Orang lain sudah menyimpan" in body
+
+    threads = [threading.Thread(target=person, args=(n,)) for n in range(CLIENTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=SECONDS + 60)
+    server.stop()
+
+    lost, missing_history = [], []
+    with app.app_context():
+        for item_id in hot:
+            saves = sorted((version, title, progress) for item, version, title, progress in accepted
+                           if item == item_id)
+            titles = db.session.scalars(select(ItemHistory.new_value).where(
+                ItemHistory.item_id == item_id, ItemHistory.field == "title").order_by(ItemHistory.id)).all()
+            if titles != [title for _v, title, _p in saves]:
+                missing_history.append((item_id, len(saves), len(titles)))
+            item = db.session.get(ActionItem, item_id)
+            expected = (saves[-1][1], saves[-1][2]) if saves else (item.title, item.progress)
+            if (item.title, item.progress) != expected or item.version != 1 + len(saves):
+                lost.append((item_id, item.title, expected))
+    problems = _server_log_problems(tmp_path / "r1.stderr")
+    print(f"\nR1 {app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]}: {dict(outcomes)} "
+          f"accepted={len(accepted)} lost={len(lost)} history_mismatch={len(missing_history)} log={problems}")
+    assert set(outcomes) <= {302, 409}, dict(outcomes)  # no 5xx, nothing else
+    assert outcomes[302] >= 50 and outcomes[409] >= 1  # real load, real collisions
+    assert lost == [] and missing_history == []
+    assert problems == {"database is locked": 0, "Traceback": 0}
+
+
+def test_two_servers_share_one_database(app, users, server_factory, tmp_path):
+    """R4: data, session cookies and sign-in throttling hold across two app servers."""
+    [item_id] = _hot_items(app, users, count=1)
+    a, b = server_factory("a", workers=1), server_factory("b", workers=1)
+    head = HttpBrowser(a.url)
+    assert head.login("kepala", PASSWORD) == 302
+    # The session cookie from A opens pages on B (same SECRET_KEY, session state in the database).
+    status, _h, _t = head.get("/profile", base_url=b.url)
+    assert status == 200
+    # A change made through A is seen through B, and the other way round.
+    token = head.csrf_token("/profile")
+    status, _h, _t = head.post(f"/items/{item_id}/comments", {"body": "Ditulis lewat server A", "csrf_token": token})
+    assert status == 302
+    _s, _h, page = head.get(f"/items/{item_id}", base_url=b.url)
+    assert "Ditulis lewat server A" in page
+    _s, _h, form = head.get(f"/items/{item_id}/edit", base_url=b.url)
+    fields = page_forms(form)[f"/items/{item_id}/edit"]
+    fields["title"] = ["Diubah lewat server B"]
+    status, _h, _t = head.post(f"/items/{item_id}/edit", fields, base_url=b.url)
+    assert status == 302
+    _s, _h, page = head.get(f"/items/{item_id}")
+    assert "Diubah lewat server B" in page
+    # A stale form opened on A is refused on B.
+    stale = dict(fields, title=["Dari formulir lama"])
+    assert head.post(f"/items/{item_id}/edit", stale)[0] == 409
+    # Signing out on A ends the session on B as well.
+    assert head.post("/logout", {"csrf_token": head.csrf_token("/profile")})[0] == 302
+    status, headers, _t = head.get("/profile", base_url=b.url)
+    assert status == 302 and "/login" in headers["Location"]
+    # Throttling: 5 failures split across A and B; the 6th attempt on either is 429.
+    attacker = HttpBrowser(a.url)
+    for attempt in range(5):
+        server = a if attempt % 2 else b
+        assert attacker.login("anggota", "salah-terus", base_url=server.url) == 401
+    assert attacker.login("anggota", PASSWORD, base_url=a.url) == 429
+    assert HttpBrowser(b.url).login("anggota", PASSWORD) == 429
+    with app.app_context():
+        assert db.session.scalar(select(db.func.count(Comment.id))) == 1
+    assert _server_log_problems(tmp_path / "a.stderr")["Traceback"] == 0
+    assert _server_log_problems(tmp_path / "b.stderr")["Traceback"] == 0

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app tracker
 TRANSLATIONS := tracker/translations
 
-.PHONY: run test serve bench install install-dev translations translations-update vendor clean
+.PHONY: run test serve bench lint install install-dev translations translations-update vendor clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,9 @@ test: install-dev
 ## Page speed at 1k, 10k and 100k items (QUICK=1: 1k and 10k); PostgreSQL too when BENCH_DATABASE_URL is set.
 bench: install-dev
 	$(BIN)/python -m bench.run $(if $(QUICK),--quick) $(BENCH_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check tracker tests bench config.py scripts
 
 vendor:
 	scripts/vendor-assets.sh

@@ -31,7 +31,16 @@ def create_app(config_class: type = Config) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
     from tracker import (
-        audit, cli, display, errors, headers, i18n, navigation, permissions, reminders_cli, security,
+        audit,
+        cli,
+        display,
+        errors,
+        headers,
+        i18n,
+        navigation,
+        permissions,
+        reminders_cli,
+        security,
         validation,
     )
     from tracker.database import configure_sqlite
@@ -50,7 +59,18 @@ def create_app(config_class: type = Config) -> Flask:
             configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
 
     from tracker.views import (
-        admin, api, auth, calendar, dashboard, items, lists, main, profile, reports, settings, webinars,
+        admin,
+        api,
+        auth,
+        calendar,
+        dashboard,
+        items,
+        lists,
+        main,
+        profile,
+        reports,
+        settings,
+        webinars,
     )
 
     for module in (auth, main, admin, settings, profile, webinars, items, lists, dashboard, reports,

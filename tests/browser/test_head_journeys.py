@@ -95,7 +95,7 @@ def test_head_verifies_rejects_an_extension_and_sees_the_dashboard_move(open_pag
                              due_date=today + timedelta(days=3))
         add_item(webinar, anggota, title="Pelatihan literasi digital", due_date=today + timedelta(days=10))
         db.session.commit()
-        done_id, open_id, open_code, done_code = done.id, open_item.id, open_item.code, done.code
+        done_id, open_id, done_code = done.id, open_item.id, done.code
 
     member = open_page("phone")
     sign_in(member, "anggota", PASSWORD)

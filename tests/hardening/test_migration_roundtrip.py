@@ -20,8 +20,8 @@ from tests.conftest import Client, add_user
 from tracker import create_app
 from tracker.extensions import db
 from tracker.models import ActionItem, Role, User, Webinar
-from tracker.services.demo import seed_demo
 from tracker.services.deadline_extensions import request_extension
+from tracker.services.demo import seed_demo
 from tracker.services.items import add_comment, create_item, update_item
 from tracker.services.workflow import change_status
 from tracker.timeutil import local_today

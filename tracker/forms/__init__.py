@@ -1,7 +1,5 @@
 """WTForms classes, one module per area."""
 from tracker.forms.accounts import (
-    PASSWORD_MAX,
-    PASSWORD_MIN,
     EmptyForm,
     LoginForm,
     PasswordChangeForm,
@@ -20,7 +18,7 @@ from tracker.forms.items import (
 from tracker.forms.webinars import BulkEntryForm, WebinarForm
 
 __all__ = [
-    "PASSWORD_MAX", "PASSWORD_MIN", "PRIORITY_LABELS", "BulkEntryForm", "CommentForm", "EmptyForm",
+    "PRIORITY_LABELS", "BulkEntryForm", "CommentForm", "EmptyForm",
     "ExtensionDecisionForm", "ExtensionForm", "ItemForm", "LoginForm", "PasswordChangeForm",
     "PreferencesForm", "ResetPasswordForm", "StatusForm", "UserForm", "WebinarForm",
 ]

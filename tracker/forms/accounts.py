@@ -1,12 +1,11 @@
 """Forms for sign-in, profile and account administration."""
 from flask_babel import lazy_gettext as _l
-from tracker.forms.base import Form
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, Regexp, ValidationError
 
+from tracker.forms.base import Form
 from tracker.models import Role
-
-from tracker.services.passwords import PASSWORD_MAX, PASSWORD_MIN, password_problem
+from tracker.services.passwords import PASSWORD_MAX, password_problem
 
 
 def role_choices():

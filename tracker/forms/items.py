@@ -1,6 +1,5 @@
 """Forms for action items: edit, status change, comment, extension request and decision."""
 from flask_babel import lazy_gettext as _l
-from tracker.forms.base import Form
 from sqlalchemy import select
 from wtforms import (
     DateField,
@@ -14,6 +13,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from tracker.extensions import db
+from tracker.forms.base import Form
 from tracker.models import Priority, Role, Status, Theme, Unit, User, Webinar
 from tracker.services.workflow import STATUS_LABELS
 

@@ -1,8 +1,9 @@
 """Forms for webinars and for bulk entry of action items from meeting notes."""
 from flask_babel import lazy_gettext as _l
-from tracker.forms.base import Form
 from wtforms import DateField, IntegerField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, URL
+from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
+
+from tracker.forms.base import Form
 
 
 class WebinarForm(Form):

@@ -7,7 +7,6 @@ from tracker.models import ActionItem, utcnow
 from tracker.services.errors import InvalidInput, StaleVersion
 
 
-
 def stale_message() -> str:
     return _("Someone else saved this item after you opened it.")
 

@@ -5,6 +5,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from tracker.display import status_label
 from tracker.extensions import db
 from tracker.forms import (
     CommentForm,
@@ -22,9 +23,10 @@ from tracker.permissions import (
     require_item,
 )
 from tracker.services import conflicts
-from tracker.services.errors import ServiceError, StaleVersion
 from tracker.services.deadline_extensions import decide_extension, pending_request, request_extension
-from tracker.services.items import add_comment, create_item, people_by_ids, update_item
+from tracker.services.errors import ServiceError, StaleVersion
+from tracker.services.items import add_comment, create_item, people_by_ids, raw, update_item
+from tracker.services.versions import parse_version
 from tracker.services.workflow import allowed_moves, change_status
 from tracker.urls import safe_next
 
@@ -178,8 +180,6 @@ def edit(item_id: int):
 
 
 def _submitted_raw(form: ItemForm) -> dict:
-    from tracker.services.items import raw
-
     values = {name: raw(value) for name, value in form.item_fields().items()}
     if form.supporter_ids.data is not None and can_assign(current_user):
         values["supporters"] = ",".join(str(i) for i in sorted(form.supporter_ids.data))
@@ -191,7 +191,7 @@ def _submitted_raw(form: ItemForm) -> dict:
 def _edit_conflict(item_id: int, submitted: ItemForm):
     """409: show what the other person changed and offer the user's changes on top of theirs."""
     item = get_item(item_id)
-    version = _int(submitted.version.data)
+    version = parse_version(submitted.version.data)
     merged, field_conflicts = conflicts.merge(item, version, _submitted_raw(submitted))
     current = conflicts.current_raw(item)
     form = _item_form(item)  # the item as it is now, with its current version
@@ -203,13 +203,6 @@ def _edit_conflict(item_id: int, submitted: ItemForm):
         "items/form.html", form=form, item=item, conflict=True,
         changes=conflicts.changes_since(item, version), field_conflicts=field_conflicts,
     ), 409
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 @bp.route("/<int:item_id>/status", methods=["POST"])
@@ -226,31 +219,22 @@ def status(item_id: int):
         item = get_item(item_id)
         return render_template(
             "items/status_conflict.html", item=item, form=form,
-            changes=conflicts.changes_since(item, _int(form.version.data)),
+            changes=conflicts.changes_since(item, parse_version(form.version.data)),
             still_allowed=form.status.data in [s.value for s in allowed_moves(current_user, item)],
         ), 409
     except ServiceError as error:
         return _refused(item, error, status_form=form)
     db.session.commit()
-    flash(_("%(code)s is now: %(status)s.", code=item.code, status=_status_text(item)), "success")
+    flash(_("%(code)s is now: %(status)s.", code=item.code, status=status_label(item.status)), "success")
     return redirect(safe_next(request.form.get("next")) or url_for("items.detail", item_id=item.id))
-
-
-def _status_text(item: ActionItem) -> str:
-    from tracker.display import status_label
-
-    return status_label(item.status)
 
 
 @bp.route("/<int:item_id>/comments", methods=["POST"])
 def comment(item_id: int):
     item = get_item(item_id)
     form = CommentForm()
+    form.validate_on_submit()  # the service says what is wrong with the body, in one place
     try:
-        if not form.validate_on_submit():
-            from tracker.services.errors import InvalidInput
-
-            raise InvalidInput(_("The comment is empty."), {"body": _("The comment is empty.")})
         add_comment(item, current_user, form.body.data)
     except ServiceError as error:
         return _refused(item, error, comment_form=form)

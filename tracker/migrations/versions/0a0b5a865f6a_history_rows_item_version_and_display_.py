@@ -5,9 +5,8 @@ Revises: d183653f6c26
 Create Date: 2026-11-28 15:34:27.095560
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0a0b5a865f6a'

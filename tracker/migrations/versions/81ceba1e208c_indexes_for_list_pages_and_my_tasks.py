@@ -6,8 +6,6 @@ Create Date: 2026-11-28 16:17:13.028352
 
 """
 from alembic import op
-import sqlalchemy as sa
-
 
 # revision identifiers, used by Alembic.
 revision = '81ceba1e208c'

@@ -5,9 +5,8 @@ Revises: 0a0b5a865f6a
 Create Date: 2026-11-28 15:40:54.391677
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'a5df64d91d5d'

@@ -5,9 +5,8 @@ Revises:
 Create Date: 2026-11-28 15:23:22.871162
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'd183653f6c26'

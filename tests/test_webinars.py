@@ -339,3 +339,19 @@ def test_bad_webinar_input_is_refused_and_saves_nothing(client, users, db_ctx, f
         assert message in response.get_data(as_text=True)
     with db_ctx():
         assert db.session.scalar(select(func.count(Webinar.id))) == 0
+
+
+def test_webinar_page_has_a_whatsapp_share_link_with_its_figures(client, users, sample):
+    """Sample: 3 items, none verified, one overdue (S28-02); the text says so and links back."""
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    client.login("pemantau")
+    page = client.get(f"/webinars/{sample['webinar']}").get_data(as_text=True)
+    import html
+
+    href = html.unescape(page.split('class="btn btn-success whatsapp-share" href="')[1].split('"')[0])
+    parts = urlsplit(href)
+    assert parts.netloc == "wa.me"
+    text = unquote(parse_qs(parts.query)["text"][0])
+    assert "Webinar Seri 28" in text and "0%" in text and "1 terlambat" in text
+    assert f"/webinars/{sample['webinar']}" in text

@@ -1,7 +1,7 @@
 """Redirect targets that cannot send a user to another site."""
 from urllib.parse import urlsplit
 
-from flask import request
+from flask import current_app, request, url_for
 from werkzeug.routing import IntegerConverter
 
 
@@ -13,6 +13,11 @@ def safe_next(target: str | None) -> str | None:
     if parts.scheme or parts.netloc:
         return None
     return target
+
+
+def absolute_url(endpoint: str, **args) -> str:
+    """A link for messages that leave the app (shares, emails): BASE_URL plus the route."""
+    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **args)
 
 
 def back_or(fallback: str) -> str:

@@ -1,7 +1,7 @@
 """The dashboard for heads and viewers: where do we stand, for a webinar (or all) and a period."""
 from datetime import date
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -12,6 +12,7 @@ from tracker.models import Status
 from tracker.permissions import can_view_dashboard
 from tracker.services import dashboard as service
 from tracker.services.dashboard import Scope
+from tracker.urls import absolute_url
 
 bp = Blueprint("dashboard", __name__)
 
@@ -35,11 +36,6 @@ def percent_filter(value) -> str:
     return format_decimal(value, format="#,##0.#") + "%"
 
 
-def page_url(endpoint: str, **args) -> str:
-    """An absolute link for messages that leave the app (config BASE_URL)."""
-    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **args)
-
-
 @bp.route("/dashboard")
 def index():
     if not can_view_dashboard(current_user):
@@ -49,7 +45,7 @@ def index():
     scope, figures = data["scope"], data["figures"]
     label = service.scope_label(scope, data["webinar"])
     whatsapp_text = service.share_text(
-        label, figures["completion"], figures["overdue"], page_url("dashboard.index", **scope.query_args())
+        label, figures["completion"], figures["overdue"], absolute_url("dashboard.index", **scope.query_args())
     )
     return render_template(
         "dashboard/index.html",

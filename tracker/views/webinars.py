@@ -9,15 +9,18 @@ from tracker.forms import BulkEntryForm, WebinarForm
 from tracker.models import Webinar
 from tracker.permissions import can_bulk_enter, can_manage_webinars
 from tracker.services import bulk as bulk_service
+from tracker.services.dashboard import share_text
 from tracker.services.errors import ServiceError
 from tracker.services.webinars import (
     WEBINAR_FIELDS,
     carry_over_items,
     create_webinar,
+    summary_of,
     update_webinar,
     webinar_items,
     webinar_summaries,
 )
+from tracker.urls import absolute_url
 
 bp = Blueprint("webinars", __name__, url_prefix="/webinars")
 
@@ -52,11 +55,16 @@ def index():
 def detail(webinar_id: int):
     """A webinar, its items with their progress, and the open items carried over from earlier ones."""
     webinar = _get_webinar(webinar_id)
+    items = webinar_items(webinar)
+    summary = summary_of(webinar, items)
+    label = _("Webinar Series %(series)d", series=webinar.series)
     return render_template(
         "webinars/detail.html",
         webinar=webinar,
-        items=webinar_items(webinar),
+        items=items,
         carry_over=carry_over_items(webinar),
+        whatsapp_text=share_text(label, summary.completion, summary.overdue,
+                                 absolute_url("webinars.detail", webinar_id=webinar.id)),
     )
 
 

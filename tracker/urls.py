@@ -4,6 +4,8 @@ from urllib.parse import urlsplit
 from flask import current_app, request, url_for
 from werkzeug.routing import IntegerConverter
 
+from tracker.validation import MAX_ID
+
 
 def safe_next(target: str | None) -> str | None:
     """A same-site relative path, or None (no open redirects)."""
@@ -35,5 +37,5 @@ class IdConverter(IntegerConverter):
     """`<int:...>` in our URLs: a database id, so at most 2**31 - 1 (a larger number is a 404,
     not an overflow error from the database driver)."""
 
-    def __init__(self, url_map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):  # noqa: A002
+    def __init__(self, url_map, fixed_digits=0, min=None, max=MAX_ID, signed=False):  # noqa: A002
         super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)

@@ -1,4 +1,5 @@
 """Small input rules shared by forms, services and the API."""
+from datetime import date, datetime
 from urllib.parse import urlsplit
 
 from flask import request
@@ -7,6 +8,25 @@ from flask_babel import gettext as _
 from tracker.services.errors import InvalidInput
 
 MAX_URL = 500
+MAX_ID = 2**31 - 1  # larger ids cannot exist (and would overflow an INTEGER column)
+
+
+def positive_int(raw: str, maximum: int = MAX_ID) -> int | None:
+    """A whole number from 1 to maximum written in ASCII digits, or None ("²" and "1e3" are not)."""
+    raw = raw.strip()
+    if not raw.isascii() or not raw.isdigit() or len(raw) > len(str(maximum)):
+        return None
+    number = int(raw)
+    return number if 1 <= number <= maximum else None
+
+
+def iso_date(raw: str) -> date | None:
+    """A YYYY-MM-DD date, or None."""
+    raw = raw.strip()
+    try:
+        return datetime.strptime(raw, "%Y-%m-%d").date() if len(raw) == 10 else None
+    except ValueError:
+        return None
 
 
 def is_web_url(value: str) -> bool:

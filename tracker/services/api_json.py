@@ -12,8 +12,8 @@ from flask_babel import gettext as _
 
 from tracker.models import ActionItem, ItemHistory, Priority, Status, User, Webinar
 from tracker.services.errors import InvalidInput
+from tracker.validation import MAX_ID
 
-MAX_ID = 2**31 - 1
 MAX_SERIES = 100000
 MAX_SUPPORTERS = 50
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

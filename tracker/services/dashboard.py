@@ -19,10 +19,10 @@ from sqlalchemy.orm import contains_eager, joinedload
 from tracker.extensions import db
 from tracker.models import OPEN_STATUSES, ActionItem, ItemHistory, Status, Theme, User, Webinar
 from tracker.timeutil import local_today, local_zone
+from tracker.validation import iso_date, positive_int
 
 PERIODS = ("all", "this_semester", "last_semester", "range")
 MIN_YEAR, MAX_YEAR = 2000, 2100  # dates outside are typing mistakes (and would overflow in UTC)
-MAX_ID = 2**31 - 1
 LIST_LIMIT = 10
 WEBINAR_LIMIT = 20  # webinars in the completion chart and table; the webinar list has them all
 ACTIVITY_LIMIT = 10
@@ -48,19 +48,9 @@ CATEGORY_NAMES = {key: name for key, name, _statuses, _explanation in CATEGORIES
 CATEGORY_EXPLANATIONS = {key: explanation for key, _name, _statuses, explanation in CATEGORIES}
 
 
-def _positive_int(raw: str) -> int | None:
-    # isascii: "²".isdigit() is true but int("²") fails; the length bound keeps int() cheap.
-    if not (raw.isascii() and raw.isdigit() and len(raw) <= len(str(MAX_ID))):
-        return None
-    return int(raw) if 0 < int(raw) <= MAX_ID else None
-
-
-def _iso_date(raw: str) -> date | None:
-    try:
-        value = date.fromisoformat(raw)
-    except ValueError:
-        return None
-    return value if MIN_YEAR <= value.year <= MAX_YEAR else None
+def _bounded_date(raw: str) -> date | None:
+    value = iso_date(raw)
+    return value if value is not None and MIN_YEAR <= value.year <= MAX_YEAR else None
 
 
 def semester(today: date, back: int = 0) -> tuple[date, date]:
@@ -104,7 +94,7 @@ class Scope:
         webinar = None
         raw = one("webinar")
         if raw and raw != "all":
-            webinar = _positive_int(raw)
+            webinar = positive_int(raw)
             if webinar is None:
                 notices.append(_("Ignored an unknown webinar; showing all webinars."))
 
@@ -112,7 +102,7 @@ class Scope:
         for name in ("from", "to"):
             raw = one(name)
             if raw:
-                bounds[name] = _iso_date(raw)
+                bounds[name] = _bounded_date(raw)
                 if bounds[name] is None:
                     notices.append(_("Ignored a date that is not a date (use YYYY-MM-DD)."))
 

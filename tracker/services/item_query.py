@@ -24,12 +24,12 @@ from tracker.models import (
     item_supporters,
 )
 from tracker.timeutil import local_today
+from tracker.validation import MAX_ID, iso_date, positive_int
 
 PER_PAGE_CHOICES = (25, 50, 100)
 SORTS = ("due", "priority", "updated", "code")
 MAX_QUERY = 200  # characters of free-text search kept
 MAX_TERMS = 8  # words of the search; each must match code, title or description
-MAX_ID = 2**31 - 1  # larger ids cannot exist (and would overflow an INTEGER on PostgreSQL)
 MAX_PAGE = 1_000_000
 SOON_DAYS = 7
 
@@ -69,7 +69,7 @@ class ItemFilter:
                             ("theme", _("theme")), ("unit", _("unit"))):
             raw = one(name)
             if raw:
-                number = _positive_int(raw, MAX_ID)
+                number = positive_int(raw, MAX_ID)
                 if number is None:
                     notices.append(_("Ignored an unknown %(what)s in the filter.", what=label))
                 else:
@@ -101,7 +101,7 @@ class ItemFilter:
         for name in ("due_from", "due_to"):
             raw = one(name)
             if raw:
-                parsed = _iso_date(raw)
+                parsed = iso_date(raw)
                 if parsed is None:
                     notices.append(_("Ignored a due date that is not a date (use YYYY-MM-DD)."))
                 else:
@@ -129,7 +129,7 @@ class ItemFilter:
 
         raw = one("page")
         if raw:
-            page = _positive_int(raw, MAX_PAGE)
+            page = positive_int(raw, MAX_PAGE)
             if page is None:
                 notices.append(_("Ignored a page number that is not a number."))
             else:
@@ -137,7 +137,7 @@ class ItemFilter:
 
         raw = one("per_page")
         if raw:
-            number = _positive_int(raw, MAX_ID)
+            number = positive_int(raw, MAX_ID)
             if number in PER_PAGE_CHOICES:
                 values["per_page"] = number
             else:
@@ -197,22 +197,6 @@ def _getlist(args: Mapping, name: str) -> list[str]:
     if value is None:
         return []
     return list(value) if isinstance(value, (list, tuple)) else [value]
-
-
-def _positive_int(raw: str, maximum: int) -> int | None:
-    """A whole number from 1 to maximum, or None."""
-    if not raw.isascii() or not raw.isdigit() or len(raw) > len(str(maximum)):
-        return None
-    number = int(raw)
-    return number if 1 <= number <= maximum else None
-
-
-def _iso_date(raw: str) -> date | None:
-    """A YYYY-MM-DD date, or None."""
-    try:
-        return datetime.strptime(raw, "%Y-%m-%d").date() if len(raw) == 10 else None
-    except ValueError:
-        return None
 
 
 def _like_pattern(term: str) -> str:
@@ -317,7 +301,7 @@ class Cursor:
         value, _sep, id_text = raw.partition("~")
         if sort not in KEYSET_SORTS or not _sep or len(raw) > 60:
             return None
-        item_id = _positive_int(id_text, MAX_ID)
+        item_id = positive_int(id_text, MAX_ID)
         if item_id is None:
             return None
         if sort == "updated":
@@ -328,7 +312,7 @@ class Cursor:
             return cls(moment if moment.tzinfo else moment.replace(tzinfo=UTC), item_id)
         if not value:
             return cls(None, item_id)
-        day = _iso_date(value)
+        day = iso_date(value)
         return cls(day, item_id) if day else None
 
     def __str__(self) -> str:

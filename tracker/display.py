@@ -8,6 +8,19 @@ from tracker.models import CLOSED_STATUSES, ActionItem, Priority, Status
 from tracker.timeutil import local_today
 
 SOON_DAYS = 7
+STATUS_LABELS = {
+    Status.NEW: _l("New"),
+    Status.IN_PROGRESS: _l("In progress"),
+    Status.BLOCKED: _l("Blocked"),
+    Status.DONE: _l("Done, awaiting verification"),
+    Status.VERIFIED: _l("Verified"),
+    Status.CANCELLED: _l("Cancelled"),
+}
+PRIORITY_LABELS = {
+    Priority.LOW: _l("Low"),
+    Priority.MEDIUM: _l("Medium"),
+    Priority.HIGH: _l("High"),
+}
 # Lazy strings: a history row translates only its own field's label (not all thirteen).
 FIELD_LABELS = {
     "title": _l("Action"), "description": _l("Description"), "source": _l("Source"),
@@ -19,14 +32,10 @@ FIELD_LABELS = {
 
 
 def status_label(status: Status) -> str:
-    from tracker.services.workflow import STATUS_LABELS
-
     return str(STATUS_LABELS[Status(status)])
 
 
 def priority_label(priority: Priority) -> str:
-    from tracker.forms.items import PRIORITY_LABELS
-
     return str(PRIORITY_LABELS[Priority(priority)])
 
 

@@ -8,7 +8,6 @@ from tracker.forms.accounts import (
     UserForm,
 )
 from tracker.forms.items import (
-    PRIORITY_LABELS,
     CommentForm,
     ExtensionDecisionForm,
     ExtensionForm,
@@ -18,7 +17,7 @@ from tracker.forms.items import (
 from tracker.forms.webinars import BulkEntryForm, WebinarForm
 
 __all__ = [
-    "PRIORITY_LABELS", "BulkEntryForm", "CommentForm", "EmptyForm",
+    "BulkEntryForm", "CommentForm", "EmptyForm",
     "ExtensionDecisionForm", "ExtensionForm", "ItemForm", "LoginForm", "PasswordChangeForm",
     "PreferencesForm", "ResetPasswordForm", "StatusForm", "UserForm", "WebinarForm",
 ]

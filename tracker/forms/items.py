@@ -12,16 +12,10 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from tracker.display import PRIORITY_LABELS, STATUS_LABELS
 from tracker.extensions import db
 from tracker.forms.base import Form
 from tracker.models import Priority, Role, Status, Theme, Unit, User, Webinar
-from tracker.services.workflow import STATUS_LABELS
-
-PRIORITY_LABELS = {
-    Priority.LOW: _l("Low"),
-    Priority.MEDIUM: _l("Medium"),
-    Priority.HIGH: _l("High"),
-}
 
 
 def _optional_int(value):

@@ -4,8 +4,8 @@ baru → dikerjakan ⇄ terhambat → selesai → terverifikasi, plus dibatalkan
 they own or support along the working path; heads (and admins) also verify, reopen and cancel.
 """
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
+from tracker.display import STATUS_LABELS
 from tracker.extensions import db
 from tracker.models import ActionItem, HistoryKind, Status, User, utcnow
 from tracker.permissions import can_change_status, is_lead
@@ -29,16 +29,6 @@ LEAD_MOVES: dict[Status, frozenset[Status]] = {
     Status.VERIFIED: frozenset({Status.IN_PROGRESS, Status.CANCELLED}),
 }
 REASON_REQUIRED = frozenset({Status.BLOCKED, Status.CANCELLED})
-
-STATUS_LABELS = {
-    Status.NEW: _l("New"),
-    Status.IN_PROGRESS: _l("In progress"),
-    Status.BLOCKED: _l("Blocked"),
-    Status.DONE: _l("Done, awaiting verification"),
-    Status.VERIFIED: _l("Verified"),
-    Status.CANCELLED: _l("Cancelled"),
-}
-
 
 def allowed_moves(user: User, item: ActionItem) -> list[Status]:
     """The statuses this user may move this item to, in workflow order."""

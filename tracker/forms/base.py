@@ -63,6 +63,16 @@ class _BabelTranslations:
 class Form(FlaskForm):
     """FlaskForm whose built-in messages follow the user's language."""
 
+    def add_refusal(self, error) -> None:
+        """Show a service's refusal: each message next to its field, or on top of the form."""
+        placed = False
+        for name, message in error.fields.items():
+            if name in self:
+                self[name].errors = list(self[name].errors or []) + [message]
+                placed = True
+        if not placed:
+            self.form_errors.append(error.message)
+
     class Meta(FlaskForm.Meta):
         def get_translations(self, form):
             return _BabelTranslations()

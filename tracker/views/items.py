@@ -135,19 +135,13 @@ def new():
             item = create_item(webinar, current_user, supporters=supporters, **fields)
         except ServiceError as error:
             db.session.rollback()
-            _attach_errors(form, error)
+            form.add_refusal(error)
         else:
             db.session.commit()
             flash(_("Item %(code)s created.", code=item.code), "success")
             return redirect(url_for("items.detail", item_id=item.id))
     code = 422 if form.errors else 200
     return render_template("items/form.html", form=form, item=None), code
-
-
-def _attach_errors(form, error: ServiceError) -> None:
-    for field, message in (error.fields or {"title": error.message}).items():
-        target = form[field] if field in form else form.title
-        target.errors = list(target.errors or []) + [message]
 
 
 @bp.route("/<int:item_id>/edit", methods=["GET", "POST"])
@@ -167,7 +161,7 @@ def edit(item_id: int):
             return _edit_conflict(item_id, form)
         except ServiceError as error:
             db.session.rollback()
-            _attach_errors(form, error)
+            form.add_refusal(error)
         else:
             db.session.commit()
             if changed:

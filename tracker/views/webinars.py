@@ -33,18 +33,6 @@ def _get_webinar(webinar_id: int, predicate=None) -> Webinar:
     return webinar
 
 
-def _show_service_error(form, error: ServiceError) -> None:
-    """Put a refused change's message next to its field, or on top of the form."""
-    db.session.rollback()
-    placed = False
-    for name, message in error.fields.items():
-        if name in form:
-            form[name].errors = list(form[name].errors) + [message]
-            placed = True
-    if not placed:
-        form.form_errors.append(error.message)
-
-
 @bp.route("")
 def index():
     """Every webinar, newest series first, with its item count, completion and overdue figures."""
@@ -73,33 +61,33 @@ def new():
     """Create a webinar (heads and admins)."""
     if not can_manage_webinars(current_user):
         abort(403)
-    form = WebinarForm()
-    if form.validate_on_submit():
-        try:
-            webinar = create_webinar(current_user, **{name: form[name].data for name in WEBINAR_FIELDS})
-        except ServiceError as error:
-            _show_service_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Webinar series %(series)d created.", series=webinar.series), "success")
-            return redirect(url_for("webinars.detail", webinar_id=webinar.id))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("webinars/form.html", form=form, webinar=None), status
+    return _webinar_form(None)
 
 
 @bp.route("/<int:webinar_id>/edit", methods=["GET", "POST"])
 def edit(webinar_id: int):
     """Edit a webinar (heads and admins)."""
-    webinar = _get_webinar(webinar_id, can_manage_webinars)
+    return _webinar_form(_get_webinar(webinar_id, can_manage_webinars))
+
+
+def _webinar_form(webinar: Webinar | None):
+    """The create/edit form: save through the service, or show why it was refused."""
     form = WebinarForm(obj=webinar)
     if form.validate_on_submit():
+        values = {name: form[name].data for name in WEBINAR_FIELDS}
         try:
-            update_webinar(webinar, current_user, **{name: form[name].data for name in WEBINAR_FIELDS})
+            if webinar is None:
+                webinar = create_webinar(current_user, **values)
+                message = _("Webinar series %(series)d created.", series=webinar.series)
+            else:
+                update_webinar(webinar, current_user, **values)
+                message = _("Webinar series %(series)d saved.", series=webinar.series)
         except ServiceError as error:
-            _show_service_error(form, error)
+            db.session.rollback()
+            form.add_refusal(error)
         else:
             db.session.commit()
-            flash(_("Webinar series %(series)d saved.", series=webinar.series), "success")
+            flash(message, "success")
             return redirect(url_for("webinars.detail", webinar_id=webinar.id))
     status = 422 if form.errors or form.form_errors else 200
     return render_template("webinars/form.html", form=form, webinar=webinar), status

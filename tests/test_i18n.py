@@ -76,3 +76,18 @@ def test_built_in_form_messages_are_translated(client, users):
     text = client.submit("/webinars/new", {"series": "1", "title": "", "held_on": "2024-01-01"},
                          token_from="/webinars/new").get_data(as_text=True)
     assert "This field is required." in text
+
+
+def test_translations_follow_a_forced_locale_within_one_request(app):
+    """The per-request catalog cache must not keep Indonesian while an e-mail is written in English."""
+    from flask_babel import force_locale
+
+    from tracker.i18n import gettext, show_date
+
+    with app.test_request_context("/"):
+        assert gettext("Overdue") == "Terlambat"
+        with force_locale("en"):
+            assert gettext("Overdue") == "Overdue"
+            assert show_date(date(2023, 12, 18), "long") == "18 December 2023"
+        assert gettext("Overdue") == "Terlambat"
+        assert show_date(date(2023, 12, 18), "long") == "18 Desember 2023"

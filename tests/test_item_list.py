@@ -337,3 +337,28 @@ def test_a_bad_cursor_is_ignored_with_a_notice(client, users, db_ctx):
         response = client.get("/items", query_string={"after": cursor})
         assert response.status_code == 200
         assert "Posisi halaman yang tidak sah diabaikan" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("query", ["", "&owner={owner}", "&status=baru&status=dikerjakan"])
+def test_typed_page_numbers_in_due_order_cross_into_undated_items(client, users, db_ctx, query):
+    """Pages typed by number: dated items by due date then id, then undated ones, none lost or repeated."""
+    client.login("anggota")
+    today = local_today()
+    with db_ctx():
+        anggota, anggota2, webinar = get_user("anggota"), get_user("anggota2"), add_webinar(28)
+        for number in range(70):
+            add_item(webinar, anggota if number % 5 else anggota2,
+                     status=Status.IN_PROGRESS if number % 3 == 0 else None,
+                     due_date=None if number % 6 == 0 else today + timedelta(days=(number * 7) % 11))
+        db.session.commit()
+        items = db.session.scalars(select(ActionItem)).all()
+        wanted = [item for item in items if (
+            (not query.startswith("&owner") or item.owner_id == anggota.id)
+            and (not query.startswith("&status") or item.status in (Status.NEW, Status.IN_PROGRESS)))]
+        wanted.sort(key=lambda item: (item.due_date is None, item.due_date or today, item.id))
+        expected = [item.code for item in wanted]
+        owner = anggota.id
+    shown = []
+    for page in range(1, (len(expected) + 24) // 25 + 1):
+        shown += codes(client.get(f"/items?per_page=25&page={page}" + query.format(owner=owner)))
+    assert shown == expected

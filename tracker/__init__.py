@@ -32,6 +32,7 @@ def create_app(config_class: type = Config) -> Flask:
 
     from tracker import (
         audit,
+        badges,
         cli,
         display,
         errors,
@@ -80,6 +81,7 @@ def create_app(config_class: type = Config) -> Flask:
     permissions.register_template_helpers(app)
     navigation.register(app)
     display.register(app)
+    badges.register(app)
     errors.register(app)
     cli.register(app)
     reminders_cli.register(app)

@@ -2,9 +2,11 @@
 from datetime import date
 
 from flask import Flask
-from flask_babel import lazy_gettext as _l
 
-from tracker.models import CLOSED_STATUSES, ActionItem, Priority, Status
+from tracker.i18n import gettext as _
+from tracker.i18n import lazy_gettext as _l
+from tracker.i18n import show_date
+from tracker.models import CLOSED_STATUSES, ActionItem, HistoryKind, Priority, Status
 from tracker.timeutil import local_today
 
 SOON_DAYS = 7
@@ -63,10 +65,6 @@ def field_label(field: str | None) -> str:
 
 def history_value(field: str | None, value: str | None, label: str | None = None) -> str:
     """A history value as a person reads it: names, Indonesian dates, status words."""
-    from flask_babel import gettext as _
-
-    from tracker.i18n import show_date
-
     if label:
         return label
     if value is None or value == "":
@@ -87,10 +85,6 @@ def history_value(field: str | None, value: str | None, label: str | None = None
 
 def history_summary(entry) -> str:
     """One line saying what a history entry did (the actor is shown beside it)."""
-    from flask_babel import gettext as _
-
-    from tracker.models import HistoryKind
-
     kind = HistoryKind(entry.kind)
     if kind == HistoryKind.CREATED:
         return _("created the item %(code)s", code=entry.new_value or "")

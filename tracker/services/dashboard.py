@@ -18,6 +18,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from tracker.extensions import db
 from tracker.models import OPEN_STATUSES, ActionItem, ItemHistory, Status, Theme, User, Webinar
+from tracker.services.webinar_picker import option_label
 from tracker.timeutil import local_today, local_zone
 from tracker.validation import iso_date, positive_int
 
@@ -25,6 +26,7 @@ PERIODS = ("all", "this_semester", "last_semester", "range")
 MIN_YEAR, MAX_YEAR = 2000, 2100  # dates outside are typing mistakes (and would overflow in UTC)
 LIST_LIMIT = 10
 WEBINAR_LIMIT = 20  # webinars in the completion chart and table; the webinar list has them all
+OWNER_LIMIT = 15  # owners in the workload chart and table unless everyone is asked for
 ACTIVITY_LIMIT = 10
 TREND_WEEKS = 12
 SOON_DAYS = 7
@@ -191,7 +193,7 @@ def webinar_label(webinar: Mapping | None) -> str:
     """"Series 28: Transformasi …" for a webinar row, or "all webinars"."""
     if not webinar:
         return _("all webinars")
-    return _("Series %(series)d: %(title)s", series=webinar["series"], title=webinar["title"])
+    return option_label(webinar["series"], webinar["title"])
 
 
 def scope_label(scope: Scope, webinar: Mapping | None) -> str:

@@ -271,10 +271,16 @@ def select_items(item_filter: ItemFilter, *, with_supporters: bool = False) -> S
     return statement
 
 
-def count_items(item_filter: ItemFilter) -> int:
-    """How many items match (no joins, no ordering)."""
+def count_items(item_filter: ItemFilter, with_undated: bool = False) -> tuple[int, int | None]:
+    """How many items match and, when asked, how many of them have no due date (one query)."""
     # count(*), not count(id): SQLite answers an unfiltered count(*) from its smallest index.
-    return db.session.scalar(select(func.count()).select_from(ActionItem).where(*conditions(item_filter)))
+    where = conditions(item_filter)
+    columns = [func.count()]
+    if with_undated:  # an index range on (due_date, id): cheap, unlike counting the dated ones
+        columns.append(select(func.count()).select_from(ActionItem)
+                       .where(*where, ActionItem.due_date.is_(None)).scalar_subquery())
+    row = db.session.execute(select(*columns).select_from(ActionItem).where(*where)).one()
+    return row[0], (row[1] if with_undated else None)
 
 
 KEYSET_SORTS = ("due", "updated")  # orders a page can start from a cursor (the others use OFFSET)
@@ -320,20 +326,20 @@ class Cursor:
         return f"{value}~{self.id}"
 
 
-def _keyset_ids(item_filter: ItemFilter, cursor: Cursor | None, backwards: bool, offset: int) -> Select:
+def _keyset_ids(item_filter: ItemFilter, cursor: Cursor | None, backwards: bool) -> Select:
     """The ids of one page in a keyset order, starting after (or, backwards, ending before) the cursor.
 
     Due order is "due date, then items without one", each part by id: two index seeks, one on
     (due_date, id) and one on id among the undated, as SQLite cannot seek on a NULLS LAST order.
     """
-    limit = item_filter.per_page + offset
+    per_page = item_filter.per_page
     where = conditions(item_filter)
     if item_filter.sort == "updated":
         key = tuple_(ActionItem.updated_at, ActionItem.id)
         if cursor is not None:
             where.append(key > tuple_(cursor.value, cursor.id) if backwards else key < tuple_(cursor.value, cursor.id))
         order = [ActionItem.updated_at.asc(), ActionItem.id.asc()] if backwards else _ordering("updated")
-        return select(ActionItem.id).where(*where).order_by(*order).limit(item_filter.per_page).offset(offset)
+        return select(ActionItem.id).where(*where).order_by(*order).limit(per_page)
     dated = [*where, ActionItem.due_date.is_not(None)]
     undated = [*where, ActionItem.due_date.is_(None)]
     key = tuple_(ActionItem.due_date, ActionItem.id)
@@ -345,18 +351,43 @@ def _keyset_ids(item_filter: ItemFilter, cursor: Cursor | None, backwards: bool,
         undated.append(ActionItem.id < cursor.id if backwards else ActionItem.id > cursor.id)
         if not backwards:
             dated.append(false())  # dated items all come before it
+    return _due_parts(dated, undated, (per_page, 0), (per_page, 0), per_page, backwards)
+
+
+def _due_offset_ids(item_filter: ItemFilter, offset: int, undated_total: int, total: int) -> Select:
+    """The ids of a page typed by number in due order: each part skips its own rows on its index.
+
+    Knowing how many matching items have no due date tells which part the page starts in, so the
+    dated part is an OFFSET on the (due_date, id) index and the undated part one on the id, with no
+    sort of all the rows before the page.
+    """
+    per_page, where = item_filter.per_page, conditions(item_filter)
+    dated_total = total - undated_total
+    from_dated = max(0, min(per_page, dated_total - offset))
+    return _due_parts(
+        [*where, ActionItem.due_date.is_not(None)], [*where, ActionItem.due_date.is_(None)],
+        (from_dated, min(offset, dated_total)), (per_page - from_dated, max(0, offset - dated_total)),
+        per_page, backwards=False,
+    )
+
+
+def _due_parts(dated: list, undated: list, dated_window: tuple[int, int], undated_window: tuple[int, int],
+               limit: int, backwards: bool) -> Select:
+    """Ids from the dated part then the undated part, each (limit, offset) on its own index, in due order."""
     direction = (lambda column: column.desc()) if backwards else (lambda column: column.asc())
     parts = [
         select(ActionItem.id, ActionItem.due_date, literal_column("0").label("part"))
-        .where(*dated).order_by(direction(ActionItem.due_date), direction(ActionItem.id)).limit(limit).subquery(),
+        .where(*dated).order_by(direction(ActionItem.due_date), direction(ActionItem.id))
+        .limit(dated_window[0]).offset(dated_window[1]).subquery(),
         select(ActionItem.id, ActionItem.due_date, literal_column("1").label("part"))
-        .where(*undated).order_by(direction(ActionItem.id)).limit(limit).subquery(),
+        .where(*undated).order_by(direction(ActionItem.id))
+        .limit(undated_window[0]).offset(undated_window[1]).subquery(),
     ]
     both = union_all(*(select(part) for part in parts)).subquery()
     return (
         select(both.c.id)
         .order_by(direction(both.c.part), direction(both.c.due_date), direction(both.c.id))
-        .limit(item_filter.per_page).offset(offset)
+        .limit(limit)
     )
 
 
@@ -410,22 +441,27 @@ def paginate(item_filter: ItemFilter) -> Pagination:
     row; an OFFSET only for a page number typed without a cursor); then only those rows are joined.
     """
     f = item_filter
-    total = count_items(f)
+    cursor = Cursor.parse(f.sort, f.after or f.before) if (f.after or f.before) else None
+    typed_due_page = f.sort == "due" and cursor is None and f.page > 1
+    total, undated_total = count_items(f, with_undated=typed_due_page)
     pages = max(1, math.ceil(total / f.per_page))
     page = min(f.page, pages)
+    offset = (page - 1) * f.per_page
     items = []
     if total:
-        if f.sort in KEYSET_SORTS:
-            cursor = Cursor.parse(f.sort, f.after or f.before) if (f.after or f.before) else None
-            offset = 0 if cursor is not None else (page - 1) * f.per_page
-            page_ids = _keyset_ids(f, cursor, backwards=bool(cursor and f.before), offset=offset)
+        if typed_due_page:
+            page_ids = _due_offset_ids(f, offset, undated_total, total)
+        elif f.sort in KEYSET_SORTS and (cursor is not None or offset == 0):
+            page_ids = _keyset_ids(f, cursor, backwards=bool(cursor and f.before))
+        elif f.sort == "updated":  # a typed page number: an OFFSET along the updated_at index
+            page_ids = _keyset_ids(f, None, backwards=False).offset(offset)
         else:
             page_ids = select(ActionItem.id)
             if f.sort == "code":  # only this order needs the webinar's series
                 page_ids = page_ids.join(ActionItem.webinar)
             page_ids = (
                 page_ids.where(*conditions(f)).order_by(*_ordering(f.sort))
-                .limit(f.per_page).offset((page - 1) * f.per_page)
+                .limit(f.per_page).offset(offset)
             )
         statement = select_items(ItemFilter(sort=f.sort)).where(ActionItem.id.in_(page_ids.scalar_subquery()))
         items = list(db.session.scalars(statement).unique())

@@ -12,6 +12,7 @@ from tracker.models import Status
 from tracker.permissions import can_view_dashboard
 from tracker.services import dashboard as service
 from tracker.services.dashboard import Scope
+from tracker.services.webinar_picker import picker_from_rows
 from tracker.urls import absolute_url
 
 bp = Blueprint("dashboard", __name__)
@@ -44,17 +45,21 @@ def index():
     data = service.dashboard(Scope.from_args(request.args), language)
     scope, figures = data["scope"], data["figures"]
     label = service.scope_label(scope, data["webinar"])
+    everyone = request.args.get("owners") == "all"
+    owners = data["per_owner"] if everyone else data["per_owner"][:service.OWNER_LIMIT]
     whatsapp_text = service.share_text(
         label, figures["completion"], figures["overdue"], absolute_url("dashboard.index", **scope.query_args())
     )
     return render_template(
         "dashboard/index.html",
-        **data,
+        **{**data, "per_owner": owners},
+        per_owner_total=len(data["per_owner"]),
+        webinar_picker=picker_from_rows(data["webinars"], scope.webinar),
         scope_text=label,
         period_text=service.period_label(scope),
         whatsapp_text=whatsapp_text,
         categories=service.CATEGORIES,
-        chart_data=_chart_data(data),
+        chart_data=_chart_data({**data, "per_owner": owners}),
     )
 
 

@@ -1,11 +1,10 @@
 """Finding items: the filtered list, its CSV and Excel exports, and "My tasks"."""
 from flask import Blueprint, Response, render_template, request
-from flask_babel import get_locale
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import Integer, String, case, cast, literal_column, null, select, union_all
 
 from tracker.extensions import db
+from tracker.i18n import language
 from tracker.models import Priority, Role, Status, Theme, Unit, User, Webinar
 from tracker.permissions import has_tasks
 from tracker.services import exports
@@ -15,6 +14,7 @@ from tracker.services.item_query import (
     my_task_groups,
     paginate,
 )
+from tracker.services.webinar_picker import WebinarPicker, option_label, picker_condition, webinar_count
 from tracker.services.workflow import allowed_moves
 
 bp = Blueprint("lists", __name__)
@@ -25,34 +25,34 @@ def _constant(number: int):
     return literal_column(str(number), Integer)
 
 
-def _filter_choices() -> dict:
-    """Options of the filter form: one query for the four lists, whatever the number of items."""
-    language = str(get_locale() or "id")
+def _filter_choices(item_filter: ItemFilter) -> dict:
+    """Options of the filter form: one query for the four lists, whatever the number of items or webinars."""
+    language_code = language().name
     no_text = cast(null(), String).label("extra")
     lists = union_all(
         select(_constant(0).label("kind"), Webinar.id, (-Webinar.series).label("num"),
-               Webinar.title.label("text"), no_text),
+               Webinar.title.label("text"), no_text).where(picker_condition(item_filter.webinar)),
         select(_constant(1), User.id, case((User.active, 0), else_=1), User.full_name, no_text)
         .where(User.role.in_([Role.MEMBER, Role.HEAD])),
         select(_constant(2), Theme.id, Theme.sort_order, Theme.name, Theme.name_en),
         select(_constant(3), Unit.id, _constant(0), Unit.name, no_text),
+        select(_constant(4), webinar_count(), _constant(0), cast(null(), String), no_text),
     ).subquery()
     rows = db.session.execute(
         select(lists).order_by(lists.c.kind, lists.c.num, lists.c.text, lists.c.id)
     ).all()
-    series_label = _("Series %(series)d: %(title)s")  # translated once, formatted per webinar
-    options: list[list] = [[], [], [], []]
+    options: list[list] = [[], [], [], [], []]
     for row in rows:
         if row.kind == 0:
-            label = series_label % {"series": -row.num, "title": row.text}
+            label = option_label(-row.num, row.text)
         elif row.kind == 2:
-            label = row.extra if language == "en" and row.extra else row.text  # as Theme.label()
+            label = row.extra if language_code == "en" and row.extra else row.text  # as Theme.label()
         else:
             label = row.text
         options[row.kind].append((row.id, label))
-    webinars, owners, themes, units = options
+    webinars, owners, themes, units, ((webinar_total, _label),) = options
     return {
-        "webinars": webinars,
+        "webinars": WebinarPicker(webinars, webinar_total),
         "owners": owners,
         "themes": themes,
         "units": units,
@@ -72,7 +72,7 @@ def items():
         item_filter=item_filter,
         notices=notices,
         export_args=item_filter.query_args(),
-        choices=_filter_choices(),
+        choices=_filter_choices(item_filter),
     )
 
 

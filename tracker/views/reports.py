@@ -2,7 +2,6 @@
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from tracker.extensions import db
 from tracker.models import ReportSnapshot, Webinar
@@ -10,6 +9,7 @@ from tracker.permissions import can_view_dashboard, is_lead, require
 from tracker.services import dashboard
 from tracker.services import reports as service
 from tracker.services.dashboard import Scope
+from tracker.services.webinar_picker import picker
 from tracker.timeutil import local_today
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -21,12 +21,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @require(can_view_dashboard)
 def _readers_only():
     """Heads, administrators and viewers read reports; members get 403."""
-
-
-def _webinar_choices() -> list:
-    return db.session.execute(
-        select(Webinar.id, Webinar.series, Webinar.title).order_by(Webinar.series.desc())
-    ).all()
 
 
 def _get_snapshot(snapshot_id: int) -> ReportSnapshot:
@@ -46,14 +40,16 @@ def _live_report() -> dict:
 
 @bp.route("")
 def index():
-    webinars = _webinar_choices()
-    scope = Scope.from_args(request.args).known({row.id for row in webinars})
+    scope = Scope.from_args(request.args)
+    webinar_picker = picker(scope.webinar)
+    scope = scope.known({webinar_id for webinar_id, _label in webinar_picker.options})
     figures = dashboard.figures(scope)
-    webinar = next((row._asdict() for row in webinars if row.id == scope.webinar), None)
+    chosen = db.session.get(Webinar, scope.webinar) if scope.webinar else None
+    webinar = {"series": chosen.series, "title": chosen.title} if chosen else None
     return render_template(
         "reports/index.html",
         scope=scope,
-        webinars=webinars,
+        webinar_picker=webinar_picker,
         scope_action=url_for("reports.index"),
         scope_text=dashboard.scope_label(scope, webinar),
         figures=figures,

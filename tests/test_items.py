@@ -229,3 +229,28 @@ def test_detail_query_count_does_not_grow_with_history(app, client, users, sampl
     assert "Komentar 39" in page.get_data(as_text=True)
     assert len(large) == len(small)
     assert len(small) <= 6
+
+
+def test_long_history_shows_the_newest_entries_and_all_on_request(app, client, users, sample):
+    from tracker.services.history import TIMELINE_LIMIT
+    from tracker.services.items import add_comment
+
+    with app.app_context():
+        item = db.session.get(ActionItem, sample["item1"])
+        anggota2 = db.session.get(User, users["anggota2"])
+        for number in range(TIMELINE_LIMIT + 5):
+            add_comment(item, anggota2, f"Komentar nomor {number}")
+        db.session.commit()
+        actor = anggota2.full_name
+    client.login("anggota")
+    url = f"/items/{sample['item1']}"
+    text = client.get(url).get_data(as_text=True)
+    newest = TIMELINE_LIMIT + 4
+    assert f"Komentar nomor {newest}" in text and f"Komentar nomor {newest - TIMELINE_LIMIT + 1}" in text
+    assert f"Komentar nomor {newest - TIMELINE_LIMIT}<" not in text and "Komentar nomor 0<" not in text
+    assert text.index(f"Komentar nomor {newest}") < text.index(f"Komentar nomor {newest - 1}")  # newest first
+    assert f"<strong>{actor}</strong> berkomentar" in text
+    assert "Tampilkan seluruh riwayat" in text
+    everything = client.get(url + "?history=all").get_data(as_text=True)
+    assert "Komentar nomor 0<" in everything and "membuat tindak lanjut" in everything
+    assert "Tampilkan seluruh riwayat" not in everything

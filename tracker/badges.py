@@ -4,7 +4,7 @@ Written in Python rather than as Jinja macros because a list page shows a hundre
 macro call costs ten times a function call. Status and urgency are always words, never colour alone.
 """
 from flask import Flask
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from tracker.display import due_state, priority_label, status_label
 from tracker.i18n import gettext as _
@@ -20,33 +20,43 @@ PRIORITY_COLOURS = {Priority.LOW: "light", Priority.MEDIUM: "secondary", Priorit
 
 def status_badge(status: Status) -> Markup:
     status = Status(status)
-    return Markup('<span class="badge status-badge text-bg-{}">{}</span>').format(
-        STATUS_COLOURS[status], status_label(status))
+    return Markup(f'<span class="badge status-badge text-bg-{STATUS_COLOURS[status]}">'
+                  f'{escape(status_label(status))}</span>')
 
 
 def priority_badge(priority: Priority) -> Markup:
     priority = Priority(priority)
-    return Markup('<span class="badge text-bg-{} border">{}</span>').format(
-        PRIORITY_COLOURS[priority], priority_label(priority))
+    return Markup(f'<span class="badge text-bg-{PRIORITY_COLOURS[priority]} border">'
+                  f'{escape(priority_label(priority))}</span>')
 
 
 def due_badge(item: ActionItem) -> Markup:
     """The due date with its urgency in words and colour: overdue (red), today/soon (amber), later (green)."""
     if not item.due_date:
-        return Markup('<span class="text-body-secondary">{}</span>').format(_("no due date"))
+        return Markup(f'<span class="text-body-secondary">{escape(_("no due date"))}</span>')
     state = due_state(item)
-    words = {"overdue": _("overdue"), "today": _("today"), "soon": _("soon")}.get(state)
+    words = _urgency_words(state)
     text = show_date(item.due_date) + (" · " + words if words else "")
-    return Markup('<span class="due due-{}">{}</span>').format(state, text)
+    return Markup(f'<span class="due due-{state}">{escape(text)}</span>')
+
+
+def _urgency_words(state: str) -> str | None:
+    if state == "overdue":
+        return _("overdue")
+    if state == "today":
+        return _("today")
+    if state == "soon":
+        return _("soon")
+    return None
 
 
 def progress_bar(value: int) -> Markup:
     value = int(value)
     return Markup(
-        '<div class="progress" role="progressbar" aria-label="{}" aria-valuenow="{}" aria-valuemin="0" '
-        'aria-valuemax="100">\n    <div class="progress-bar progress-{}"></div>\n  </div>\n'
-        '  <span class="small">{}%</span>'
-    ).format(_("Progress"), value, (value // 10) * 10, value)
+        f'<div class="progress" role="progressbar" aria-label="{escape(_("Progress"))}" aria-valuenow="{value}" '
+        f'aria-valuemin="0" aria-valuemax="100">\n    <div class="progress-bar progress-{(value // 10) * 10}"></div>\n'
+        f'  </div>\n  <span class="small">{value}%</span>'
+    )
 
 
 def register(app: Flask) -> None:

@@ -2,7 +2,7 @@
 from datetime import date, datetime
 from typing import Optional
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, Text, event
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, Text, and_, event
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from tracker.models.base import Base, utcnow
@@ -71,6 +71,12 @@ class ActionItem(Base):
         back_populates="item", order_by="ItemHistory.id"
     )
     comments: WriteOnlyMapped["Comment"] = relationship(back_populates="item", order_by="Comment.id")
+    # The extension request waiting for a decision (at most one), read-only: loaded with the item page.
+    pending_extension: Mapped[Optional["ExtensionRequest"]] = relationship(
+        primaryjoin=lambda: and_(ExtensionRequest.item_id == ActionItem.id,
+                                 ExtensionRequest.state == ExtensionState.PENDING),
+        viewonly=True, uselist=False,
+    )
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"

@@ -1,4 +1,6 @@
-"""Writing the append-only item history."""
+"""The append-only item history: writing it, and reading an item's timeline."""
+from sqlalchemy import Row, bindparam, select
+
 from tracker.extensions import db
 from tracker.models import ActionItem, HistoryKind, ItemHistory, User
 
@@ -39,3 +41,27 @@ def record(
     )
     db.session.add(entry)
     return entry
+
+
+TIMELINE_LIMIT = 30  # newest records an item page shows; "Show the full history" shows them all
+
+# Rows, not ORM objects: a timeline is read-only and loading fifty entities with their actors costs
+# twice as much as the query. Built once; the item id is a bound parameter.
+_TIMELINE = (
+    select(ItemHistory.__table__, User.full_name.label("actor_name"))
+    .outerjoin(User, User.id == ItemHistory.actor_id)
+    .where(ItemHistory.item_id == bindparam("item_id"))
+    .order_by(ItemHistory.id.desc())
+)
+_TIMELINE_HEAD = _TIMELINE.limit(TIMELINE_LIMIT + 1)  # one more says "there is more"
+
+
+def timeline(item_id: int, everything: bool = False) -> tuple[list[Row], bool]:
+    """An item's history newest first (the latest TIMELINE_LIMIT unless all), and whether there is more.
+
+    Each row has the history columns plus `actor_name` (None for the system).
+    """
+    if everything:
+        return db.session.execute(_TIMELINE, {"item_id": item_id}).all(), False
+    rows = db.session.execute(_TIMELINE_HEAD, {"item_id": item_id}).all()
+    return rows[:TIMELINE_LIMIT], len(rows) > TIMELINE_LIMIT

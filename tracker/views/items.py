@@ -2,7 +2,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.display import status_label
@@ -14,17 +14,21 @@ from tracker.forms import (
     ItemForm,
     StatusForm,
 )
-from tracker.models import ActionItem, ExtensionRequest, ItemHistory, Webinar
+from tracker.models import ActionItem, ExtensionRequest, Webinar
 from tracker.permissions import (
     can_assign,
+    can_comment,
     can_create_items,
+    can_decide_extension,
     can_edit_item,
+    can_request_extension,
     require,
     require_item,
 )
 from tracker.services import conflicts
-from tracker.services.deadline_extensions import decide_extension, pending_request, request_extension
+from tracker.services.deadline_extensions import decide_extension, request_extension
 from tracker.services.errors import ServiceError, StaleVersion
+from tracker.services.history import timeline
 from tracker.services.items import add_comment, create_item, people_by_ids, raw, update_item
 from tracker.services.versions import parse_version
 from tracker.services.workflow import allowed_moves, change_status
@@ -33,33 +37,22 @@ from tracker.urls import safe_next
 bp = Blueprint("items", __name__, url_prefix="/items")
 
 
+# Everything the item page shows but its history, built once (the id is a bound parameter). Supporters
+# come in a second query: joining the association table makes SQLite scan all of it.
+_ITEM_PAGE = (
+    select(ActionItem)
+    .options(
+        joinedload(ActionItem.webinar), joinedload(ActionItem.owner), joinedload(ActionItem.theme),
+        joinedload(ActionItem.unit), joinedload(ActionItem.verified_by), selectinload(ActionItem.supporters),
+        joinedload(ActionItem.pending_extension).joinedload(ExtensionRequest.requested_by),
+    )
+    .where(ActionItem.id == bindparam("item_id"))
+)
+
+
 def get_item(item_id: int) -> ActionItem:
     """The item with everything its pages show, or 404."""
-    item = db.session.scalar(
-        select(ActionItem)
-        .options(
-            joinedload(ActionItem.webinar), joinedload(ActionItem.owner), joinedload(ActionItem.theme),
-            joinedload(ActionItem.unit), joinedload(ActionItem.verified_by),
-            selectinload(ActionItem.supporters),
-        )
-        .where(ActionItem.id == item_id)
-    )
-    return item or abort(404)
-
-
-HISTORY_LIMIT = 50  # newest records shown on the item page; ?history=all shows them all
-
-
-def _history(item: ActionItem, everything: bool = False) -> tuple[list[ItemHistory], bool]:
-    """The item's history, newest first (the latest HISTORY_LIMIT unless all), and whether there is more."""
-    statement = (
-        select(ItemHistory).options(joinedload(ItemHistory.actor))
-        .where(ItemHistory.item_id == item.id).order_by(ItemHistory.id.desc())
-    )
-    if everything:
-        return list(db.session.scalars(statement)), False
-    rows = list(db.session.scalars(statement.limit(HISTORY_LIMIT + 1)))  # one more says "there is more"
-    return rows[:HISTORY_LIMIT], len(rows) > HISTORY_LIMIT
+    return db.session.scalar(_ITEM_PAGE, {"item_id": item_id}) or abort(404)
 
 
 def render_detail(item: ActionItem, *, status_form=None, comment_form=None, extension_form=None,
@@ -70,8 +63,8 @@ def render_detail(item: ActionItem, *, status_form=None, comment_form=None, exte
         status_form = StatusForm(formdata=None, version=item.version)
     status_form.limit_to(moves)
     status_form.version.data = item.version
-    pending = pending_request(item)
-    history, history_more = _history(item, everything=request.args.get("history") == "all")
+    pending = item.pending_extension
+    history, history_more = timeline(item.id, everything=request.args.get("history") == "all")
     return render_template(
         "items/detail.html",
         item=item,
@@ -79,9 +72,12 @@ def render_detail(item: ActionItem, *, status_form=None, comment_form=None, exte
         history_more=history_more,
         moves=moves,
         status_form=status_form,
-        comment_form=comment_form or CommentForm(formdata=None),
-        extension_form=extension_form or ExtensionForm(formdata=None),
-        decision_form=decision_form or ExtensionDecisionForm(formdata=None),
+        # Only the forms this user is shown are built.
+        comment_form=comment_form or (CommentForm(formdata=None) if can_comment(current_user, item) else None),
+        extension_form=extension_form or (ExtensionForm(formdata=None)
+                                          if not pending and can_request_extension(current_user, item) else None),
+        decision_form=decision_form or (ExtensionDecisionForm(formdata=None)
+                                        if pending and can_decide_extension(current_user, item) else None),
         pending=pending,
         error=error,
     ), code

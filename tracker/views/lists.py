@@ -1,7 +1,9 @@
 """Finding items: the filtered list, its CSV and Excel exports, and "My tasks"."""
+from functools import lru_cache
+
 from flask import Blueprint, Response, render_template, request
 from flask_login import current_user
-from sqlalchemy import Integer, String, case, cast, literal_column, null, select, union_all
+from sqlalchemy import Integer, Select, String, case, cast, literal_column, null, select, union_all
 
 from tracker.extensions import db
 from tracker.i18n import language
@@ -25,22 +27,26 @@ def _constant(number: int):
     return literal_column(str(number), Integer)
 
 
-def _filter_choices(item_filter: ItemFilter) -> dict:
-    """Options of the filter form: one query for the four lists, whatever the number of items or webinars."""
-    language_code = language().name
+@lru_cache(maxsize=64)
+def _choices_statement(selected_webinar: int | None) -> Select:
+    """The option lists of the filter form in one UNION ALL (built once per chosen webinar)."""
     no_text = cast(null(), String).label("extra")
     lists = union_all(
         select(_constant(0).label("kind"), Webinar.id, (-Webinar.series).label("num"),
-               Webinar.title.label("text"), no_text).where(picker_condition(item_filter.webinar)),
+               Webinar.title.label("text"), no_text).where(picker_condition(selected_webinar)),
         select(_constant(1), User.id, case((User.active, 0), else_=1), User.full_name, no_text)
         .where(User.role.in_([Role.MEMBER, Role.HEAD])),
         select(_constant(2), Theme.id, Theme.sort_order, Theme.name, Theme.name_en),
         select(_constant(3), Unit.id, _constant(0), Unit.name, no_text),
         select(_constant(4), webinar_count(), _constant(0), cast(null(), String), no_text),
     ).subquery()
-    rows = db.session.execute(
-        select(lists).order_by(lists.c.kind, lists.c.num, lists.c.text, lists.c.id)
-    ).all()
+    return select(lists).order_by(lists.c.kind, lists.c.num, lists.c.text, lists.c.id)
+
+
+def _filter_choices(item_filter: ItemFilter) -> dict:
+    """Options of the filter form: one query for the four lists, whatever the number of items or webinars."""
+    language_code = language().name
+    rows = db.session.execute(_choices_statement(item_filter.webinar)).all()
     options: list[list] = [[], [], [], [], []]
     for row in rows:
         if row.kind == 0:

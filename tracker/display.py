@@ -1,44 +1,49 @@
 """Template helpers that turn item values into words: status, priority and due-date urgency."""
 from datetime import date
+from typing import NamedTuple
 
 from flask import Flask
 
+from tracker.i18n import N_, show_date, show_datetime
 from tracker.i18n import gettext as _
 from tracker.i18n import lazy_gettext as _l
-from tracker.i18n import show_date
 from tracker.models import CLOSED_STATUSES, ActionItem, HistoryKind, Priority, Status
 from tracker.timeutil import local_today
 
 SOON_DAYS = 7
-STATUS_LABELS = {
-    Status.NEW: _l("New"),
-    Status.IN_PROGRESS: _l("In progress"),
-    Status.BLOCKED: _l("Blocked"),
-    Status.DONE: _l("Done, awaiting verification"),
-    Status.VERIFIED: _l("Verified"),
-    Status.CANCELLED: _l("Cancelled"),
+# Message ids (N_ marks them for extraction); translated when shown. A page shows hundreds of these,
+# so they are looked up directly rather than through lazy strings.
+STATUS_TEXT = {
+    Status.NEW: N_("New"),
+    Status.IN_PROGRESS: N_("In progress"),
+    Status.BLOCKED: N_("Blocked"),
+    Status.DONE: N_("Done, awaiting verification"),
+    Status.VERIFIED: N_("Verified"),
+    Status.CANCELLED: N_("Cancelled"),
 }
-PRIORITY_LABELS = {
-    Priority.LOW: _l("Low"),
-    Priority.MEDIUM: _l("Medium"),
-    Priority.HIGH: _l("High"),
+PRIORITY_TEXT = {
+    Priority.LOW: N_("Low"),
+    Priority.MEDIUM: N_("Medium"),
+    Priority.HIGH: N_("High"),
 }
-# Lazy strings: a history row translates only its own field's label (not all thirteen).
-FIELD_LABELS = {
-    "title": _l("Action"), "description": _l("Description"), "source": _l("Source"),
-    "webinar_id": _l("Webinar"), "theme_id": _l("Theme"), "unit_id": _l("Unit (OPD)"),
-    "priority": _l("Priority"), "progress": _l("Progress"), "evidence_url": _l("Evidence link"),
-    "owner_id": _l("Owner"), "due_date": _l("Due date"), "supporters": _l("Supporting members"),
-    "status": _l("Status"),
+FIELD_TEXT = {
+    "title": N_("Action"), "description": N_("Description"), "source": N_("Source"),
+    "webinar_id": N_("Webinar"), "theme_id": N_("Theme"), "unit_id": N_("Unit (OPD)"),
+    "priority": N_("Priority"), "progress": N_("Progress"), "evidence_url": N_("Evidence link"),
+    "owner_id": N_("Owner"), "due_date": N_("Due date"), "supporters": N_("Supporting members"),
+    "status": N_("Status"),
 }
+# Lazy versions for form choices and messages built before the language is known.
+STATUS_LABELS = {status: _l(text) for status, text in STATUS_TEXT.items()}
+PRIORITY_LABELS = {priority: _l(text) for priority, text in PRIORITY_TEXT.items()}
 
 
 def status_label(status: Status) -> str:
-    return str(STATUS_LABELS[Status(status)])
+    return _(STATUS_TEXT[Status(status)])
 
 
 def priority_label(priority: Priority) -> str:
-    return str(PRIORITY_LABELS[Priority(priority)])
+    return _(PRIORITY_TEXT[Priority(priority)])
 
 
 def due_state(item: ActionItem, today: date | None = None) -> str:
@@ -59,8 +64,8 @@ def due_state(item: ActionItem, today: date | None = None) -> str:
 
 
 def field_label(field: str | None) -> str:
-    label = FIELD_LABELS.get(field or "")
-    return str(label) if label is not None else (field or "")
+    text = FIELD_TEXT.get(field or "")
+    return _(text) if text is not None else (field or "")
 
 
 def history_value(field: str | None, value: str | None, label: str | None = None) -> str:
@@ -99,6 +104,26 @@ def history_summary(entry) -> str:
     if kind == HistoryKind.EXTENSION_REJECTED:
         return _("rejected moving the due date from %(old)s to %(new)s", old=old, new=new)
     return _("changed %(field)s: %(old)s → %(new)s", field=field_label(entry.field), old=old, new=new)
+
+
+class TimelineEntry(NamedTuple):
+    """One history record in words, ready for items/_timeline.html."""
+
+    kind: str
+    when: str
+    who: str
+    summary: str
+    note: str | None
+
+
+def timeline_entries(rows) -> list[TimelineEntry]:
+    """History rows (services.history.timeline) in words, in one pass rather than per template call."""
+    system = _("System")
+    return [
+        TimelineEntry(HistoryKind(row.kind).value, show_datetime(row.created_at), row.actor_name or system,
+                      history_summary(row), row.note)
+        for row in rows
+    ]
 
 
 def register(app: Flask) -> None:

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date as babel_format_date
 from babel.support import NullTranslations
 from flask import Flask, current_app, g, has_request_context, session
+from flask.globals import _cv_app
 from flask_babel import Babel, get_locale, get_translations
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
@@ -47,13 +48,12 @@ def _zone(name: str) -> ZoneInfo:
 
 def language() -> Language:
     """The current language, looked up once per request (per locale) instead of once per string."""
-    try:
-        babel_ctx = g._flask_babel  # Flask-Babel 4's per-request namespace (pinned version)
-        cached = babel_ctx.tl_language
-        if cached.locale is babel_ctx.babel_locale:
+    app_ctx = _cv_app.get(None)  # the app context itself: `g` through its proxy costs more than the lookup
+    if app_ctx is not None:
+        babel_ctx = getattr(app_ctx.g, "_flask_babel", None)  # Flask-Babel 4's per-request namespace (pinned)
+        cached = getattr(babel_ctx, "tl_language", None)
+        if cached is not None and cached.locale is getattr(babel_ctx, "babel_locale", None):
             return cached
-    except (AttributeError, RuntimeError):
-        pass
     locale = get_locale()  # creates the namespace and resolves the locale when needed
     zone_name = current_app.config["BABEL_DEFAULT_TIMEZONE"] if locale is not None else "Asia/Makassar"
     found = Language(locale, str(locale or "id"), get_translations(), _zone(zone_name))
@@ -71,6 +71,11 @@ def gettext(string: str, **variables) -> str:
 def ngettext(singular: str, plural: str, num: int, **variables) -> str:
     variables.setdefault("num", num)
     return language().catalog.ungettext(singular, plural, num) % variables
+
+
+def N_(string: str) -> str:  # noqa: N802 (the conventional name, which extraction knows)
+    """Marks a message id for extraction; translate it with gettext where it is shown."""
+    return string
 
 
 def lazy_gettext(string: str, **variables) -> LazyString:

@@ -1,9 +1,9 @@
 """The navigation bar: each entry shows only for roles that may open it."""
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from tracker import permissions
+from tracker.i18n import lazy_gettext as _l
 
 # (endpoint, label, predicate); entries whose endpoint is not registered are skipped.
 NAV = [

@@ -3,10 +3,10 @@ import time
 
 from flask import Flask, current_app, flash, request, session
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user, login_user, logout_user
 
 from tracker.extensions import db
+from tracker.i18n import lazy_gettext as _l
 from tracker.models import User
 
 

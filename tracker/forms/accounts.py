@@ -1,9 +1,9 @@
 """Forms for sign-in, profile and account administration."""
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, Regexp, ValidationError
 
 from tracker.forms.base import Form
+from tracker.i18n import lazy_gettext as _l
 from tracker.models import Role
 from tracker.services.passwords import PASSWORD_MAX, password_problem
 

@@ -3,9 +3,11 @@
 WTForms ships no Indonesian catalog, so its built-in messages are listed here for extraction into
 our catalogs, and forms translate through Flask-Babel instead of WTForms' own domain.
 """
-from flask_babel import get_translations, gettext, ngettext
-from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_wtf import FlaskForm
+
+from tracker.i18n import gettext, language
+from tracker.i18n import lazy_gettext as _l
 
 # Extraction only: the messages WTForms' validators and fields produce.
 WTFORMS_MESSAGES = (
@@ -57,7 +59,7 @@ class _BabelTranslations:
     def ngettext(self, singular, plural, n):
         # The raw catalog: WTForms fills %(max)d itself; Flask-Babel's ngettext would format the
         # message with only %(num)s and fail on %(max)d (a 500 on every over-long input).
-        return get_translations().ngettext(singular, plural, n)
+        return language().catalog.ungettext(singular, plural, n)
 
 
 class Form(FlaskForm):

@@ -1,5 +1,4 @@
 """Forms for action items: edit, status change, comment, extension request and decision."""
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms import (
     DateField,
@@ -15,6 +14,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from tracker.display import PRIORITY_LABELS, STATUS_LABELS
 from tracker.extensions import db
 from tracker.forms.base import Form
+from tracker.i18n import lazy_gettext as _l
 from tracker.models import Priority, Role, Status, Theme, Unit, User, Webinar
 
 

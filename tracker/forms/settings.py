@@ -1,9 +1,9 @@
 """The administrator's settings form: letterhead, signature block and report numbering."""
-from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional, Regexp
 
 from tracker.forms.base import Form
+from tracker.i18n import lazy_gettext as _l
 
 
 class SettingsForm(Form):

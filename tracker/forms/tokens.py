@@ -1,8 +1,9 @@
 """Forms for personal API tokens and the administrator's extra non-working days."""
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from tracker.i18n import lazy_gettext as _l
 
 
 class ApiTokenForm(FlaskForm):

@@ -1,9 +1,9 @@
 """Forms for webinars and for bulk entry of action items from meeting notes."""
-from flask_babel import lazy_gettext as _l
 from wtforms import DateField, IntegerField, StringField, TextAreaField
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
 
 from tracker.forms.base import Form
+from tracker.i18n import lazy_gettext as _l
 
 
 class WebinarForm(Form):

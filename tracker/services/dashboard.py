@@ -12,11 +12,11 @@ from urllib.parse import quote
 
 from flask import current_app
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, select, union_all
 from sqlalchemy.orm import contains_eager, joinedload
 
 from tracker.extensions import db
+from tracker.i18n import lazy_gettext as _l
 from tracker.models import OPEN_STATUSES, ActionItem, ItemHistory, Status, Theme, User, Webinar
 from tracker.services.webinar_picker import option_label
 from tracker.timeutil import local_today, local_zone

@@ -4,13 +4,13 @@ import io
 from datetime import date, datetime
 
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from tracker.display import priority_label, status_label
+from tracker.i18n import lazy_gettext as _l
 from tracker.models import ActionItem
 from tracker.services.item_query import ItemFilter, iter_items
 from tracker.timeutil import local_today, local_zone

@@ -43,9 +43,9 @@ def record(
     return entry
 
 
-TIMELINE_LIMIT = 30  # newest records an item page shows; "Show the full history" shows them all
+TIMELINE_LIMIT = 20  # newest records an item page shows; "Show the full history" shows them all
 
-# Rows, not ORM objects: a timeline is read-only and loading fifty entities with their actors costs
+# Rows, not ORM objects: a timeline is read-only and loading dozens of entities with their actors costs
 # twice as much as the query. Built once; the item id is a bound parameter.
 _TIMELINE = (
     select(ItemHistory.__table__, User.full_name.label("actor_name"))

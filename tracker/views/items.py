@@ -5,7 +5,7 @@ from flask_login import current_user
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from tracker.display import status_label
+from tracker.display import status_label, timeline_entries
 from tracker.extensions import db
 from tracker.forms import (
     CommentForm,
@@ -68,7 +68,7 @@ def render_detail(item: ActionItem, *, status_form=None, comment_form=None, exte
     return render_template(
         "items/detail.html",
         item=item,
-        history=history,
+        history=timeline_entries(history),
         history_more=history_more,
         moves=moves,
         status_form=status_form,

@@ -30,7 +30,7 @@ translations: $(VENV)/.installed
 ## Re-extract the strings and merge them into both catalogs; English msgstr = msgid.
 translations-update: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o $(TRANSLATIONS)/messages.pot .
-	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/python scripts/fill_english_catalog.py $(TRANSLATIONS)/en/LC_MESSAGES/messages.po
 
 run: install

@@ -1,6 +1,6 @@
 """The HTTP part: R1, E2, E3 requests per second and E4 with concurrent writers under gunicorn."""
 from bench import http_load
-from bench.app import R1_URL, create_bench_app
+from bench.app import R1_URL, R2_URL, create_bench_app
 from bench.databases import bench_config
 from bench.generate import HEAD, PASSWORD, WRITERS
 from bench.inprocess import find_landmarks
@@ -19,7 +19,8 @@ def run(database_url: str, instance_path: str, duration: float, writers: int = 8
     results = {"pinned": can_pin()}
     try:
         head_cookie, _token = session(server.url, HEAD, PASSWORD)
-        for name, path, cookie in (("R1", R1_URL, None), ("E2", "/items", head_cookie),
+        # R2 too: how much of a page's cost is being a signed-in page at all (session, user, layout).
+        for name, path, cookie in (("R1", R1_URL, None), ("R2", R2_URL, head_cookie), ("E2", "/items", head_cookie),
                                    ("E3", f"/items/{marks.long_item}", head_cookie)):
             results[name] = http_load.load({"mode": "get", "base": server.url, "path": path, "cookie": cookie,
                                             "duration": duration, "no_wrk": no_wrk})

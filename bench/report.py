@@ -37,8 +37,10 @@ def table(run: dict) -> str:
     if http:
         lines.append(f"-- under gunicorn (2 sync workers{', pinned: server CPU 1, load CPU 0' if http['pinned'] else ''})")
         r1 = http["R1"]["rps"] or 1
-        for name in ("R1", "E2", "E3", "E4"):
-            h = http[name]
+        for name in ("R1", "R2", "E2", "E3", "E4"):
+            h = http.get(name)
+            if h is None:
+                continue
             extra = (f"{h['writers']} writers, {h['ok']} saved, {h['conflicts']} × 409, {h['errors']} errors"
                      if name == "E4" else f"{h['requests']} requests, {h['errors']} errors, {h['tool']}")
             lines.append(f"{name:5} {h['rps']:10.1f} req/s  ×R1 {h['rps'] / r1:5.2f}   ({extra})")
@@ -123,7 +125,7 @@ def check_targets(runs: list[dict]) -> list[dict]:
             add(db_name, f"peak memory per worker ≤ {MEMORY_LIMIT_MB} MB ({run['size']})", peak, MEMORY_LIMIT_MB,
                 peak <= MEMORY_LIMIT_MB if peak else None)
         errors = sum(r.get("errors", 0) for run in db_runs for r in run["inprocess"].values())
-        errors += sum(run["http"][n]["errors"] for run in db_runs if run.get("http") for n in ("R1", "E2", "E3", "E4"))
+        errors += sum(run["http"][n]["errors"] for run in db_runs if run.get("http") for n in ("R1", "R2", "E2", "E3", "E4") if n in run["http"])
         add(db_name, "0 errors (in-process and HTTP)", errors, 0, errors == 0)
     return checks
 

@@ -362,3 +362,41 @@ def test_typed_page_numbers_in_due_order_cross_into_undated_items(client, users,
     for page in range(1, (len(expected) + 24) // 25 + 1):
         shown += codes(client.get(f"/items?per_page=25&page={page}" + query.format(owner=owner)))
     assert shown == expected
+
+
+def test_a_long_list_counts_up_to_a_limit_and_pages_on(client, users, db_ctx, monkeypatch):
+    """Past COUNT_LIMIT matches the list says "more than", pages without "of N", and still ends right."""
+    from tracker.services import item_query
+
+    monkeypatch.setattr(item_query, "COUNT_LIMIT", 30)
+    client.login("anggota")
+    today = local_today()
+    with db_ctx():
+        webinar = add_webinar(28)
+        for number in range(60):  # every tenth without a due date
+            add_item(webinar, title=f"Butir {number:02d}",
+                     due_date=None if number % 10 == 0 else today + timedelta(days=number))
+        db.session.commit()
+        expected = [item.code for item in sorted(
+            db.session.scalars(select(ActionItem)).all(),
+            key=lambda item: (item.due_date is None, item.due_date or today, item.id))]
+    first = client.get("/items").get_data(as_text=True)
+    assert "Lebih dari 30 tindak lanjut cocok" in first
+    assert "Halaman 1<" in first and "Halaman 1 dari" not in first
+    # Next links walk every item once, in order; the last page has no Next.
+    url, shown = "/items", []
+    while url:
+        text = client.get(url).get_data(as_text=True)
+        shown += [code for _id, code in CODE_RE.findall(text)]
+        nexts = re.findall(r'href="([^"]*after=[^"]*)"', text)
+        url = nexts[0].replace("&amp;", "&") if nexts else None
+    assert shown == expected
+    # Typed page numbers too, and one past the end shows the last page with the exact count.
+    typed = [code for page in (1, 2, 3) for code in codes(client.get(f"/items?page={page}"))]
+    assert typed == expected
+    past = client.get("/items?page=9")
+    assert codes(past) == expected[50:]
+    assert "60 tindak lanjut cocok" in past.get_data(as_text=True)
+    # A filter that matches fewer than the limit is counted exactly.
+    due_to = (today + timedelta(days=10)).isoformat()  # Butir 01–09 (Butir 10 has no due date)
+    assert "9 tindak lanjut cocok" in client.get(f"/items?due_to={due_to}").get_data(as_text=True)

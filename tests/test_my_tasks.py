@@ -169,8 +169,8 @@ def test_query_count_does_not_grow_with_items(client, users, db_ctx, count_queri
     add(57)
     with count_queries() as large:
         assert sum(map(len, groups_of(client.get("/my")).values())) == 38  # "later" shows 20 of its 42
-    # user, the items with webinar/owner/theme/unit, their supporters
-    assert len(small) == len(large) == 3
+    # user, the numbered ids of the shown items, those items with webinar/owner/theme/unit, their supporters
+    assert len(small) == len(large) == 4
 
 
 def test_a_long_group_shows_the_first_20_and_links_to_the_list(client, users, db_ctx):

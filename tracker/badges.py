@@ -33,7 +33,8 @@ def priority_badge(priority: Priority) -> Markup:
 def due_badge(item: ActionItem) -> Markup:
     """The due date with its urgency in words and colour: overdue (red), today/soon (amber), later (green)."""
     if not item.due_date:
-        return Markup(f'<span class="text-body-secondary">{escape(_("no due date"))}</span>')
+        words = _("no due date")  # outside the f-string, where message extraction finds it
+        return Markup(f'<span class="text-body-secondary">{escape(words)}</span>')
     state = due_state(item)
     words = _urgency_words(state)
     text = show_date(item.due_date) + (" · " + words if words else "")
@@ -51,9 +52,9 @@ def _urgency_words(state: str) -> str | None:
 
 
 def progress_bar(value: int) -> Markup:
-    value = int(value)
+    value, label = int(value), _("Progress")
     return Markup(
-        f'<div class="progress" role="progressbar" aria-label="{escape(_("Progress"))}" aria-valuenow="{value}" '
+        f'<div class="progress" role="progressbar" aria-label="{escape(label)}" aria-valuenow="{value}" '
         f'aria-valuemin="0" aria-valuemax="100">\n    <div class="progress-bar progress-{(value // 10) * 10}"></div>\n'
         f'  </div>\n  <span class="small">{value}%</span>'
     )

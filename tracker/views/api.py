@@ -268,7 +268,7 @@ class _Args(dict):
 @public
 def items():
     item_filter = _filter()
-    page = paginate(item_filter, with_reference=True)
+    page = paginate(item_filter, with_reference=True, exact=True)
     if page.items:  # supporters of the whole page in one query
         db.session.scalars(select(ActionItem).where(ActionItem.id.in_([i.id for i in page.items]))
                            .options(selectinload(ActionItem.supporters))).all()

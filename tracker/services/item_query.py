@@ -467,12 +467,17 @@ def paginate(item_filter: ItemFilter, *, with_reference: bool = False, exact: bo
     """
     f = item_filter
     cursor = Cursor.parse(f.sort, f.after or f.before) if (f.after or f.before) else None
-    counted, _undated = count_items(f, limit=None if exact else COUNT_LIMIT)
+    counted, _undated = count_items(f, limit=None if exact or _cheap_to_count(f) else COUNT_LIMIT)
     total = counted if exact or counted <= COUNT_LIMIT else None  # None: more than COUNT_LIMIT
     page = f.page if total is None else min(f.page, max(1, math.ceil(total / f.per_page)))
     items, total, page = _page_items(f, cursor, page, total, with_reference) if counted else ([], 0, 1)
     return Pagination(items=items, page=page, per_page=f.per_page, sort=f.sort,
                       total=COUNT_LIMIT if total is None else total, exact=total is not None)
+
+
+def _cheap_to_count(item_filter: ItemFilter) -> bool:
+    """SQLite counts a whole table from its smallest index's page counts, faster than a capped count."""
+    return not item_filter.narrows and db.engine.dialect.name == "sqlite"
 
 
 def _page_items(f: ItemFilter, cursor: Cursor | None, page: int, total: int | None,

@@ -566,24 +566,24 @@ def my_task_groups(user: User, today: date | None = None, limit: int = MY_GROUP_
     # Owned or supported, as a UNION of two index lookups that carry what the grouping needs: an OR
     # across the two, or a join back to every item, made PostgreSQL scan all items (45 ms at 100k).
     open_ = ActionItem.status.not_in(CLOSED_STATUSES)
-    columns = (ActionItem.id, ActionItem.status, ActionItem.due_date)
+    group = case(
+        (ActionItem.status == Status.DONE, MY_GROUPS.index("waiting")),
+        (ActionItem.due_date < today, MY_GROUPS.index("overdue")),
+        (ActionItem.due_date <= today + timedelta(days=SOON_DAYS), MY_GROUPS.index("soon")),
+        else_=MY_GROUPS.index("later"),  # also no due date: NULL fails both comparisons
+    )
+    columns = (ActionItem.id, ActionItem.due_date, group.label("grp"))  # the group worked out once per row
     mine = union(
         select(*columns).where(ActionItem.owner_id == user.id, open_),
         select(*columns).join(item_supporters, item_supporters.c.item_id == ActionItem.id)
         .where(item_supporters.c.user_id == user.id, open_),
     ).subquery()
-    group = case(
-        (mine.c.status == Status.DONE, MY_GROUPS.index("waiting")),
-        (mine.c.due_date < today, MY_GROUPS.index("overdue")),
-        (mine.c.due_date <= today + timedelta(days=SOON_DAYS), MY_GROUPS.index("soon")),
-        else_=MY_GROUPS.index("later"),  # also no due date: NULL fails both comparisons
-    )
     numbered = select(
         mine.c.id,
-        group.label("grp"),
-        func.row_number().over(partition_by=group,
+        mine.c.grp,
+        func.row_number().over(partition_by=mine.c.grp,
                                order_by=[mine.c.due_date.asc().nulls_last(), mine.c.id.asc()]).label("position"),
-        func.count().over(partition_by=group).label("total"),
+        func.count().over(partition_by=mine.c.grp).label("total"),
     ).subquery()
     shown = db.session.execute(
         select(numbered.c.id, numbered.c.grp, numbered.c.total)

@@ -1,7 +1,7 @@
 """Language and time-zone selection, and template filters that show dates the Indonesian way.
 
 A page calls gettext hundreds of times; Flask-Babel looks the catalog up through several context
-proxies on every call (about 8 µs). `translations()` keeps the catalog for the request's current
+proxies on every call (about 8 µs). `language()` keeps the catalog for the request's current
 locale on Flask-Babel's own per-request namespace, so the lookup happens once per request and
 again only when the locale changes (`force_locale`, `refresh`).
 """
@@ -17,6 +17,8 @@ from flask.globals import _cv_app
 from flask_babel import Babel, get_locale, get_translations
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
+
+from tracker.timeutil import local_zone
 
 
 class Language(NamedTuple):
@@ -41,11 +43,6 @@ def select_locale() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-@lru_cache(maxsize=8)
-def _zone(name: str) -> ZoneInfo:
-    return ZoneInfo(name)
-
-
 def language() -> Language:
     """The current language, looked up once per request (per locale) instead of once per string."""
     app_ctx = _cv_app.get(None)  # the app context itself: `g` through its proxy costs more than the lookup
@@ -55,8 +52,7 @@ def language() -> Language:
         if cached is not None and cached.locale is getattr(babel_ctx, "babel_locale", None):
             return cached
     locale = get_locale()  # creates the namespace and resolves the locale when needed
-    zone_name = current_app.config["BABEL_DEFAULT_TIMEZONE"] if locale is not None else "Asia/Makassar"
-    found = Language(locale, str(locale or "id"), get_translations(), _zone(zone_name))
+    found = Language(locale, str(locale or "id"), get_translations(), local_zone())
     if locale is not None:
         g._flask_babel.tl_language = found
     return found
@@ -66,11 +62,6 @@ def gettext(string: str, **variables) -> str:
     """flask_babel.gettext with the catalog looked up once per request."""
     text = language().catalog.ugettext(string)
     return text % variables if variables else text
-
-
-def ngettext(singular: str, plural: str, num: int, **variables) -> str:
-    variables.setdefault("num", num)
-    return language().catalog.ungettext(singular, plural, num) % variables
 
 
 def N_(string: str) -> str:  # noqa: N802 (the conventional name, which extraction knows)

@@ -18,10 +18,12 @@ PICKER_LIMIT = 30
 
 @dataclass(frozen=True)
 class WebinarPicker:
-    """Options as (id, "Series 28: title"), newest series first, and how many webinars exist."""
+    """Options as (id, "Series 28: title"), newest series first, how many webinars exist, and the
+    chosen webinar's series and title (None when none is chosen or it does not exist)."""
 
     options: list[tuple[int, str]]
     total: int
+    chosen: Mapping | None = None
 
     @property
     def partial(self) -> bool:
@@ -32,10 +34,11 @@ def option_label(series: int, title: str) -> str:
     return _("Series %(series)d: %(title)s", series=series, title=title)
 
 
-def picker_condition(selected: int | None):
-    """Webinars the picker lists: among the newest PICKER_LIMIT series, or the selected one."""
+def picker_condition(selected):
+    """Webinars the picker lists: among the newest PICKER_LIMIT series, or the selected one
+    (an id, 0 for none, or a bound parameter)."""
     newest = select(Webinar.id).order_by(Webinar.series.desc()).limit(PICKER_LIMIT)
-    return or_(Webinar.id.in_(newest.scalar_subquery()), Webinar.id == (selected or 0))
+    return or_(Webinar.id.in_(newest.scalar_subquery()), Webinar.id == selected)
 
 
 def webinar_count():
@@ -45,15 +48,22 @@ def webinar_count():
 def picker(selected: int | None) -> WebinarPicker:
     """The picker in one query (forms that have no other use for the webinar list)."""
     rows = db.session.execute(
-        select(Webinar.id, Webinar.series, Webinar.title, webinar_count())
-        .where(picker_condition(selected)).order_by(Webinar.series.desc())
-    ).all()
-    return WebinarPicker([(row.id, option_label(row.series, row.title)) for row in rows],
-                         rows[0][3] if rows else 0)
+        select(Webinar.id, Webinar.series, Webinar.title, webinar_count().label("total"))
+        .where(picker_condition(selected or 0)).order_by(Webinar.series.desc())
+    ).mappings().all()
+    return _picker(rows, selected, rows[0]["total"] if rows else 0)
 
 
 def picker_from_rows(rows: Iterable[Mapping], selected: int | None) -> WebinarPicker:
     """The picker from webinar rows already loaded (id, series, title; newest series first)."""
     rows = list(rows)
-    chosen = [row for index, row in enumerate(rows) if index < PICKER_LIMIT or row["id"] == selected]
-    return WebinarPicker([(row["id"], option_label(row["series"], row["title"])) for row in chosen], len(rows))
+    return _picker([row for index, row in enumerate(rows) if index < PICKER_LIMIT or row["id"] == selected],
+                   selected, len(rows))
+
+
+def _picker(rows: list[Mapping], selected: int | None, total: int) -> WebinarPicker:
+    return WebinarPicker(
+        options=[(row["id"], option_label(row["series"], row["title"])) for row in rows],
+        total=total,
+        chosen=next((row for row in rows if row["id"] == selected), None) if selected else None,
+    )

@@ -46,20 +46,20 @@ def index():
     scope, figures = data["scope"], data["figures"]
     label = service.scope_label(scope, data["webinar"])
     everyone = request.args.get("owners") == "all"
-    owners = data["per_owner"] if everyone else data["per_owner"][:service.OWNER_LIMIT]
+    shown = {**data, "per_owner": data["per_owner"] if everyone else data["per_owner"][:service.OWNER_LIMIT]}
     whatsapp_text = service.share_text(
         label, figures["completion"], figures["overdue"], absolute_url("dashboard.index", **scope.query_args())
     )
     return render_template(
         "dashboard/index.html",
-        **{**data, "per_owner": owners},
+        **shown,
         per_owner_total=len(data["per_owner"]),
         webinar_picker=picker_from_rows(data["webinars"], scope.webinar),
         scope_text=label,
         period_text=service.period_label(scope),
         whatsapp_text=whatsapp_text,
         categories=service.CATEGORIES,
-        chart_data=_chart_data({**data, "per_owner": owners}),
+        chart_data=_chart_data(shown),
     )
 
 

@@ -1,9 +1,7 @@
 """Finding items: the filtered list, its CSV and Excel exports, and "My tasks"."""
-from functools import lru_cache
-
 from flask import Blueprint, Response, render_template, request
 from flask_login import current_user
-from sqlalchemy import Integer, Select, String, case, cast, literal_column, null, select, union_all
+from sqlalchemy import Integer, Select, String, bindparam, case, cast, literal_column, null, select, union_all
 
 from tracker.extensions import db
 from tracker.i18n import language
@@ -27,13 +25,12 @@ def _constant(number: int):
     return literal_column(str(number), Integer)
 
 
-@lru_cache(maxsize=64)
-def _choices_statement(selected_webinar: int | None) -> Select:
-    """The option lists of the filter form in one UNION ALL (built once per chosen webinar)."""
+def _choices_statement() -> Select:
+    """The option lists of the filter form in one UNION ALL; the chosen webinar is a bound parameter."""
     no_text = cast(null(), String).label("extra")
     lists = union_all(
         select(_constant(0).label("kind"), Webinar.id, (-Webinar.series).label("num"),
-               Webinar.title.label("text"), no_text).where(picker_condition(selected_webinar)),
+               Webinar.title.label("text"), no_text).where(picker_condition(bindparam("webinar"))),
         select(_constant(1), User.id, case((User.active, 0), else_=1), User.full_name, no_text)
         .where(User.role.in_([Role.MEMBER, Role.HEAD])),
         select(_constant(2), Theme.id, Theme.sort_order, Theme.name, Theme.name_en),
@@ -43,10 +40,13 @@ def _choices_statement(selected_webinar: int | None) -> Select:
     return select(lists).order_by(lists.c.kind, lists.c.num, lists.c.text, lists.c.id)
 
 
+_CHOICES = _choices_statement()  # built once: building it cost more than running it
+
+
 def _filter_choices(item_filter: ItemFilter) -> dict:
     """Options of the filter form: one query for the four lists, whatever the number of items or webinars."""
     language_code = language().name
-    rows = db.session.execute(_choices_statement(item_filter.webinar)).all()
+    rows = db.session.execute(_CHOICES, {"webinar": item_filter.webinar or 0}).all()
     options: list[list] = [[], [], [], [], []]
     for row in rows:
         if row.kind == 0:

@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from tracker.extensions import db
-from tracker.models import ReportSnapshot, Webinar
+from tracker.models import ReportSnapshot
 from tracker.permissions import can_view_dashboard, is_lead, require
 from tracker.services import dashboard
 from tracker.services import reports as service
@@ -44,14 +44,12 @@ def index():
     webinar_picker = picker(scope.webinar)
     scope = scope.known({webinar_id for webinar_id, _label in webinar_picker.options})
     figures = dashboard.figures(scope)
-    chosen = db.session.get(Webinar, scope.webinar) if scope.webinar else None
-    webinar = {"series": chosen.series, "title": chosen.title} if chosen else None
     return render_template(
         "reports/index.html",
         scope=scope,
         webinar_picker=webinar_picker,
         scope_action=url_for("reports.index"),
-        scope_text=dashboard.scope_label(scope, webinar),
+        scope_text=dashboard.scope_label(scope, webinar_picker.chosen),
         figures=figures,
         categories=dashboard.CATEGORIES,
         snapshots=service.list_snapshots(),

@@ -7,10 +7,8 @@ from flask import Flask
 from tracker.i18n import N_, show_date, show_datetime
 from tracker.i18n import gettext as _
 from tracker.i18n import lazy_gettext as _l
-from tracker.models import CLOSED_STATUSES, ActionItem, HistoryKind, Priority, Status
-from tracker.timeutil import local_today
+from tracker.models import ActionItem, HistoryKind, Horizon, Priority, Status
 
-SOON_DAYS = 7
 # Message ids (N_ marks them for extraction); translated when shown. A page shows hundreds of these,
 # so they are looked up directly rather than through lazy strings.
 STATUS_TEXT = {
@@ -46,19 +44,21 @@ def priority_label(priority: Priority) -> str:
     return _(PRIORITY_TEXT[Priority(priority)])
 
 
-def due_state(item: ActionItem, today: date | None = None) -> str:
-    """overdue / today / soon (within 7 days) / later / none / closed."""
+def due_state(item: ActionItem, horizon: Horizon | None = None) -> str:
+    """overdue / today / soon (the one "due soon" setting) / later / none / closed."""
     if item.due_date is None:
         return "none"
-    if item.status in CLOSED_STATUSES or item.status == Status.DONE:
+    if not item.is_open:
         return "closed"
-    today = today or local_today()
-    days = (item.due_date - today).days
-    if days < 0:
+    if horizon is None:
+        from tracker.services.horizon import current_horizon  # the request's horizon (one query, then kept)
+
+        horizon = current_horizon()
+    if item.is_overdue(horizon.today):
         return "overdue"
-    if days == 0:
+    if item.due_date == horizon.today:
         return "today"
-    if days <= SOON_DAYS:
+    if item.is_due_soon(horizon):
         return "soon"
     return "later"
 

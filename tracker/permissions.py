@@ -8,14 +8,13 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user
 
-from tracker.models import ActionItem, Role, Status, User
-
-LEAD_ROLES = (Role.HEAD, Role.ADMIN)
+from tracker.models import ActionItem, Role, User
+from tracker.models.rules import is_lead_role, may_verify
 
 
 def is_lead(user: User) -> bool:
     """Heads and administrators: assign, verify, reopen, cancel, manage webinars."""
-    return user.is_authenticated and user.role in LEAD_ROLES
+    return user.is_authenticated and is_lead_role(user.role)
 
 
 def can_manage_users(user: User) -> bool:
@@ -81,8 +80,13 @@ def can_request_extension(user: User, item: ActionItem) -> bool:
     return (
         owns(user, item)
         and user.role != Role.VIEWER
-        and item.status in (Status.NEW, Status.IN_PROGRESS, Status.BLOCKED)
+        and item.is_open
     )
+
+
+def can_verify(user: User, item: ActionItem) -> bool:
+    """Whether the user may verify this done item (the rule lives in models/rules.py)."""
+    return may_verify(user, item)
 
 
 def can_decide_extension(user: User, item: ActionItem) -> bool:
@@ -126,6 +130,7 @@ def register_template_helpers(app) -> None:
         can_comment=can_comment,
         can_request_extension=can_request_extension,
         can_decide_extension=can_decide_extension,
+        can_verify=can_verify,
     )
 
 

@@ -15,7 +15,7 @@ from tracker.display import PRIORITY_LABELS, STATUS_LABELS
 from tracker.extensions import db
 from tracker.forms.base import Form
 from tracker.i18n import lazy_gettext as _l
-from tracker.models import Priority, Role, Status, Theme, Unit, User, Webinar
+from tracker.models import Priority, Status, Theme, Unit, User, Webinar
 
 
 def _optional_int(value):
@@ -47,7 +47,7 @@ class ItemForm(Form):
         self.webinar_id.choices = [(w.id, f"Seri {w.series}: {w.title}") for w in webinars]
         people = db.session.execute(
             select(User.id, User.full_name)
-            .where(User.active.is_(True), User.role.in_([Role.MEMBER, Role.HEAD]))
+            .where(User.may_own)
             .order_by(User.full_name)
         ).all()
         self.owner_id.choices = [("", "–")] + [(p.id, p.full_name) for p in people]

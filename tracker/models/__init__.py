@@ -1,8 +1,6 @@
 """All models, importable from one place."""
 from tracker.models.base import Base, UTCDateTime, utcnow
 from tracker.models.enums import (
-    CLOSED_STATUSES,
-    OPEN_STATUSES,
     ExtensionState,
     HistoryKind,
     Priority,
@@ -20,6 +18,7 @@ from tracker.models.items import (
 from tracker.models.notifications import SentNotification
 from tracker.models.reference import Theme, Unit
 from tracker.models.reports import ReportSnapshot
+from tracker.models.rules import ACTIVE, CLOSED, OPEN, Horizon
 from tracker.models.security import LoginFailure
 from tracker.models.settings import NonWorkingDay, Setting
 from tracker.models.tokens import AccessToken, TokenKind
@@ -28,7 +27,8 @@ from tracker.models.webinars import Webinar
 
 __all__ = [
     "AccessToken", "LoginFailure", "NonWorkingDay", "ReportSnapshot", "SentNotification", "Setting", "TokenKind",
-    "ActionItem", "AppendOnlyError", "Base", "CLOSED_STATUSES", "Comment", "ExtensionRequest",
-    "ExtensionState", "HistoryKind", "ItemHistory", "OPEN_STATUSES", "Priority", "Role", "Status",
+    "ACTIVE", "CLOSED", "OPEN", "Horizon",
+    "ActionItem", "AppendOnlyError", "Base", "Comment", "ExtensionRequest",
+    "ExtensionState", "HistoryKind", "ItemHistory", "Priority", "Role", "Status",
     "Theme", "UTCDateTime", "Unit", "User", "Webinar", "item_supporters", "utcnow",
 ]

@@ -20,10 +20,6 @@ class Status(enum.StrEnum):
     CANCELLED = "dibatalkan"
 
 
-OPEN_STATUSES = (Status.NEW, Status.IN_PROGRESS, Status.BLOCKED)
-CLOSED_STATUSES = (Status.VERIFIED, Status.CANCELLED)
-
-
 class Priority(enum.StrEnum):
     LOW = "rendah"
     MEDIUM = "sedang"

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 from tracker.models.base import Base, utcnow
 from tracker.models.enums import ExtensionState, HistoryKind, Priority, Status, enum_column
 from tracker.models.reference import Theme, Unit
+from tracker.models.rules import ItemRules
 from tracker.models.users import User
 from tracker.models.webinars import Webinar
 
@@ -19,7 +20,9 @@ item_supporters = Table(
 )
 
 
-class ActionItem(Base):
+class ActionItem(ItemRules, Base):
+    """An action item (tindak lanjut); which items count is decided by ItemRules (models/rules.py)."""
+
     __tablename__ = "action_items"
     __table_args__ = (
         CheckConstraint("progress >= 0 AND progress <= 100", name="progress_range"),

@@ -10,6 +10,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from tracker.models.base import Base, utcnow
 from tracker.models.enums import Role, enum_column
+from tracker.models.rules import UserRules
 
 
 def new_session_token() -> str:
@@ -17,7 +18,7 @@ def new_session_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-class User(UserMixin, Base):
+class User(UserRules, UserMixin, Base):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -10,7 +10,7 @@ from flask import current_app
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from tracker.models import ActionItem, ItemHistory, Priority, Status, User, Webinar
+from tracker.models import ActionItem, Horizon, ItemHistory, Priority, Status, User, Webinar
 from tracker.services.errors import InvalidInput
 from tracker.validation import MAX_ID
 
@@ -43,7 +43,7 @@ def item_url(item: ActionItem) -> str:
     return f"{current_app.config['BASE_URL'].rstrip('/')}/items/{item.id}"
 
 
-def item_json(item: ActionItem, today: date, *, supporters: bool = True) -> dict:
+def item_json(item: ActionItem, horizon: Horizon, *, supporters: bool = True) -> dict:
     """An item with its webinar, owner, theme and unit (all loaded by the caller's query)."""
     language = str(get_locale() or "id")
     data = {
@@ -60,8 +60,8 @@ def item_json(item: ActionItem, today: date, *, supporters: bool = True) -> dict
         "status": item.status.value,
         "status_note": item.status_note,
         "due_date": day(item.due_date),
-        "overdue": bool(item.due_date and item.due_date < today and item.status in
-                        (Status.NEW, Status.IN_PROGRESS, Status.BLOCKED)),
+        "overdue": item.is_overdue(horizon.today),
+        "due_soon": item.is_due_soon(horizon),
         "progress": item.progress,
         "evidence_url": item.evidence_url,
         "version": item.version,

@@ -14,7 +14,7 @@ from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from tracker.extensions import db
-from tracker.models import ActionItem, Priority, Role, Theme, User, Webinar
+from tracker.models import ActionItem, Priority, Theme, User, Webinar
 from tracker.permissions import can_bulk_enter
 from tracker.services.errors import InvalidInput, NotAllowed
 from tracker.services.items import create_item
@@ -23,7 +23,6 @@ from tracker.timeutil import local_today
 MAX_TITLE = 300
 MAX_ROWS = 200
 MAX_DAYS_AHEAD = 3650
-OWNER_ROLES = (Role.MEMBER, Role.HEAD)
 
 # A list marker copied from the notes ("- ", "* ", "• ", "3. ", "3) ") is not part of the title.
 LIST_MARKER = re.compile(r"^\s*(?:[-*•]|\d{1,3}[.)])\s+")
@@ -116,7 +115,7 @@ def parse_line(line_no: int, text: str, lookups: Lookups, today: date) -> BulkRo
             user = lookups.people.get(lower[1:])
             if user is None:
                 row.errors.append(_("Unknown user %(token)s.", token=word))
-            elif not user.active or user.role not in OWNER_ROLES:
+            elif not user.may_own:
                 row.errors.append(_("%(token)s cannot own items: owners are active members or heads.", token=word))
             else:
                 set_once("owner", user, _("%(token)s: only one owner per line.", token=word))

@@ -17,7 +17,8 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from tracker.extensions import db
 from tracker.i18n import lazy_gettext as _l
-from tracker.models import OPEN_STATUSES, ActionItem, ItemHistory, Status, Theme, User, Webinar
+from tracker.models import OPEN as OPEN_STATUSES
+from tracker.models import ActionItem, ItemHistory, Status, Theme, User, Webinar
 from tracker.services.webinar_picker import option_label
 from tracker.timeutil import local_today, local_zone
 from tracker.validation import iso_date, positive_int

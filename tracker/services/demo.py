@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 
 from tracker.extensions import db
 from tracker.models import HistoryKind, Priority, Role, Status, Theme, Unit, User, Webinar, utcnow
+from tracker.models.rules import COMPLETED
 from tracker.services.accounts import create_user
 from tracker.services.history import record
 from tracker.services.items import create_item
@@ -127,7 +128,7 @@ def seed_demo() -> list[str]:
         item.status = status
         item.progress = progress
         item.status_note = note
-        if status in (Status.DONE, Status.VERIFIED):
+        if status in COMPLETED:
             item.completed_at = utcnow()
             item.evidence_url = "https://sulbarprov.go.id/"
         if status == Status.VERIFIED:

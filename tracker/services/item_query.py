@@ -15,8 +15,8 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from tracker.extensions import db
 from tracker.models import (
-    CLOSED_STATUSES,
-    OPEN_STATUSES,
+    CLOSED as CLOSED_STATUSES,
+    OPEN as OPEN_STATUSES,
     ActionItem,
     Priority,
     Status,

@@ -10,7 +10,6 @@ from tracker.models import (
     Comment,
     HistoryKind,
     Priority,
-    Role,
     Theme,
     Unit,
     User,
@@ -114,7 +113,7 @@ def check_fields(fields: dict) -> dict:
         fields["evidence_url"] = clean_evidence_url(fields["evidence_url"])
     if fields.get("owner_id") is not None:
         owner = db.session.get(User, fields["owner_id"])
-        if owner is None or not owner.active or owner.role not in (Role.MEMBER, Role.HEAD):
+        if owner is None or not owner.may_own:
             raise _invalid("owner_id", _("Choose an active member or head as owner."))
     for name, message in (("theme_id", _("Unknown theme.")), ("unit_id", _("Unknown unit.")),
                           ("webinar_id", _("Unknown webinar."))):

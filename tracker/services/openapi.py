@@ -69,6 +69,7 @@ def _schemas() -> dict:
         "status_note": NULLABLE_STRING,
         "due_date": NULLABLE_DATE,
         "overdue": {"type": "boolean"},
+        "due_soon": {"type": "boolean"},
         "progress": {"type": "integer", "minimum": 0, "maximum": 100},
         "evidence_url": NULLABLE_STRING,
         "version": INTEGER,

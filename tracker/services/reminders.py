@@ -14,10 +14,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from tracker.extensions import db
-from tracker.models import OPEN_STATUSES, ActionItem, Role, SentNotification, User
+from tracker.models import ActionItem, Role, SentNotification, User
 from tracker.services import dashboard
+from tracker.services.horizon import load_horizon
 from tracker.services.mailer import build_message, send_all
-from tracker.services.working_days import WorkCalendar, due_soon_working_days
 
 REMINDER = "reminder"
 DIGEST = "digest"
@@ -56,14 +56,15 @@ def base_url(path: str = "") -> str:
 
 
 def reminders_due(today: date) -> list[Reminder]:
-    """Owners with open items overdue or due within N working days, not yet reminded today (one query)."""
-    soon_until = WorkCalendar.load().add(today, due_soon_working_days())
+    """Owners with open items overdue or due soon (the one "due soon" setting), not yet reminded today."""
+    horizon = load_horizon(today)
     items = db.session.scalars(
         select(ActionItem)
         .join(User, ActionItem.owner_id == User.id)
         .where(
-            ActionItem.status.in_(OPEN_STATUSES),
-            ActionItem.due_date <= soon_until,
+            ActionItem.is_visible,
+            ActionItem.is_open,
+            ActionItem.due_by(horizon.soon_until),
             *_recipients_condition(),
             User.id.not_in(_already_sent(REMINDER, today)),
         )
@@ -73,7 +74,7 @@ def reminders_due(today: date) -> list[Reminder]:
     by_owner: dict[int, Reminder] = {}
     for item in items:
         reminder = by_owner.setdefault(item.owner_id, Reminder(user=item.owner))
-        (reminder.overdue if item.due_date < today else reminder.soon).append(item)
+        (reminder.overdue if item.is_overdue(today) else reminder.soon).append(item)
     return list(by_owner.values())
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import joinedload
 
 from tracker.display import status_label
 from tracker.extensions import db
-from tracker.models import OPEN_STATUSES, ActionItem, ReportSnapshot, Status, Unit, User, Webinar, utcnow
+from tracker.models import ActionItem, ReportSnapshot, Status, Unit, User, Webinar, utcnow
 from tracker.services import dashboard
 from tracker.services.dashboard import Scope
 from tracker.services.settings import get_settings, static_file
@@ -47,11 +47,12 @@ def report_rows(scope: Scope, today: date) -> list[dict]:
     """The items in scope as plain rows (code order per webinar), in one query with their names."""
     query = (
         select(ActionItem.code, ActionItem.title, User.full_name, Unit.name, Unit.short_name,
-               ActionItem.due_date, ActionItem.status, ActionItem.progress, ActionItem.evidence_url)
+               ActionItem.due_date, ActionItem.status, ActionItem.progress, ActionItem.evidence_url,
+               ActionItem.is_overdue(today))
         .join(Webinar, Webinar.id == ActionItem.webinar_id)
         .outerjoin(User, User.id == ActionItem.owner_id)
         .outerjoin(Unit, Unit.id == ActionItem.unit_id)
-        .where(*scope.conditions())
+        .where(ActionItem.is_visible, *scope.conditions())
         .order_by(Webinar.series, ActionItem.number)
     )
     return [
@@ -59,9 +60,10 @@ def report_rows(scope: Scope, today: date) -> list[dict]:
             "code": code, "title": title, "owner": owner, "unit": unit_short or unit_name,
             "due_date": due.isoformat() if due else None, "status": Status(status).value,
             "progress": progress, "evidence_url": evidence,
-            "overdue": bool(due and due < today and status in OPEN_STATUSES),
+            "overdue": bool(overdue),
         }
-        for code, title, owner, unit_name, unit_short, due, status, progress, evidence in db.session.execute(query)
+        for code, title, owner, unit_name, unit_short, due, status, progress, evidence, overdue
+        in db.session.execute(query)
     ]
 
 

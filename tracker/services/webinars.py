@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload
 
 from tracker.extensions import db
-from tracker.models import OPEN_STATUSES, ActionItem, Status, User, Webinar
+from tracker.models import ActionItem, User, Webinar
 from tracker.permissions import can_manage_webinars
 from tracker.services.errors import InvalidInput, NotAllowed
 from tracker.timeutil import local_today
@@ -48,11 +48,11 @@ def webinar_summaries(today: date | None = None) -> list[WebinarSummary]:
         select(
             Webinar,
             func.count(item_id),
-            func.count(case((ActionItem.status == Status.VERIFIED, item_id))),
-            func.count(case((ActionItem.status != Status.CANCELLED, item_id))),
-            func.count(case((and_(ActionItem.status.in_(OPEN_STATUSES), ActionItem.due_date < today), item_id))),
+            func.count(case((ActionItem.is_verified, item_id))),
+            func.count(case((ActionItem.counts_toward_completion, item_id))),
+            func.count(case((ActionItem.is_overdue(today), item_id))),
         )
-        .outerjoin(ActionItem, ActionItem.webinar_id == Webinar.id)
+        .outerjoin(ActionItem, and_(ActionItem.webinar_id == Webinar.id, ActionItem.is_visible))
         .group_by(Webinar.id)
         .order_by(Webinar.series.desc())
     )
@@ -65,10 +65,9 @@ def summary_of(webinar: Webinar, items: list[ActionItem], today: date | None = N
     return WebinarSummary(
         webinar=webinar,
         items=len(items),
-        verified=sum(item.status == Status.VERIFIED for item in items),
-        countable=sum(item.status != Status.CANCELLED for item in items),
-        overdue=sum(item.status in OPEN_STATUSES and item.due_date is not None and item.due_date < today
-                    for item in items),
+        verified=sum(item.is_verified for item in items),
+        countable=sum(item.counts_toward_completion for item in items),
+        overdue=sum(item.is_overdue(today) for item in items),
     )
 
 
@@ -76,7 +75,7 @@ def webinar_items(webinar: Webinar) -> list[ActionItem]:
     """The items of a webinar in code order, with owner and theme loaded in the same query."""
     return list(db.session.scalars(
         select(ActionItem)
-        .where(ActionItem.webinar_id == webinar.id)
+        .where(ActionItem.webinar_id == webinar.id, ActionItem.is_visible)
         .options(joinedload(ActionItem.owner), joinedload(ActionItem.theme))
         .order_by(ActionItem.number)
     ))
@@ -95,7 +94,7 @@ def carry_over_items(webinar: Webinar) -> list[ActionItem]:
     return list(db.session.scalars(
         select(ActionItem)
         .join(ActionItem.webinar)
-        .where(ActionItem.status.in_(OPEN_STATUSES), earlier_than(webinar))
+        .where(ActionItem.is_visible, ActionItem.is_open, earlier_than(webinar))
         .options(contains_eager(ActionItem.webinar), joinedload(ActionItem.owner), joinedload(ActionItem.theme))
         .order_by(Webinar.held_on, Webinar.series, ActionItem.number)
     ))

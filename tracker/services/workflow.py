@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from tracker.display import STATUS_LABELS
 from tracker.extensions import db
 from tracker.models import ActionItem, HistoryKind, Status, User, utcnow
+from tracker.models.rules import COMPLETED, may_verify
 from tracker.permissions import can_change_status, is_lead
 from tracker.services.errors import InvalidInput, NotAllowed
 from tracker.services.history import record
@@ -20,12 +21,12 @@ WORKING_MOVES: dict[Status, frozenset[Status]] = {
     Status.IN_PROGRESS: frozenset({Status.BLOCKED, Status.DONE}),
     Status.BLOCKED: frozenset({Status.IN_PROGRESS, Status.DONE}),
 }
-# Moves only a head may make: verify, reopen, cancel.
+# Moves only a head may make: reopen and cancel (verifying is `may_verify`'s decision).
 LEAD_MOVES: dict[Status, frozenset[Status]] = {
     Status.NEW: frozenset({Status.CANCELLED}),
     Status.IN_PROGRESS: frozenset({Status.CANCELLED}),
     Status.BLOCKED: frozenset({Status.CANCELLED}),
-    Status.DONE: frozenset({Status.VERIFIED, Status.IN_PROGRESS, Status.CANCELLED}),
+    Status.DONE: frozenset({Status.IN_PROGRESS, Status.CANCELLED}),
     Status.VERIFIED: frozenset({Status.IN_PROGRESS, Status.CANCELLED}),
 }
 REASON_REQUIRED = frozenset({Status.BLOCKED, Status.CANCELLED})
@@ -37,6 +38,8 @@ def allowed_moves(user: User, item: ActionItem) -> list[Status]:
     moves = set(WORKING_MOVES.get(item.status, ()))
     if is_lead(user):
         moves |= LEAD_MOVES.get(item.status, frozenset())
+    if item.is_done and may_verify(user, item):
+        moves.add(Status.VERIFIED)
     return [status for status in Status if status in moves]
 
 
@@ -94,5 +97,5 @@ def _apply(item: ActionItem, actor: User, target: Status, note: str | None, evid
             item.progress = 100
     elif target == Status.VERIFIED:
         item.verified_at, item.verified_by = now, actor
-    elif target == Status.IN_PROGRESS and old in (Status.DONE, Status.VERIFIED):
+    elif target == Status.IN_PROGRESS and old in COMPLETED:
         item.completed_at = item.verified_at = item.verified_by = None

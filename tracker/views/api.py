@@ -18,7 +18,8 @@ from werkzeug.routing import IntegerConverter, PathConverter
 from wtforms.validators import ValidationError
 
 from tracker.extensions import csrf, db
-from tracker.models import ActionItem, ItemHistory, Role, TokenKind, User, Webinar
+from tracker.models import ActionItem, ItemHistory, TokenKind, User, Webinar
+from tracker.models.rules import may_verify
 from tracker.permissions import (
     can_assign,
     can_change_status,
@@ -26,7 +27,6 @@ from tracker.permissions import (
     can_create_items,
     can_edit_item,
     can_manage_webinars,
-    is_lead,
     require,
     require_item,
 )
@@ -34,12 +34,12 @@ from tracker.security import public
 from tracker.services import api_json, tokens
 from tracker.services.api_json import BodyError, item_json, parse_body, webinar_json
 from tracker.services.errors import InvalidInput, ServiceError, StaleVersion
+from tracker.services.horizon import current_horizon
 from tracker.services.item_query import MAX_QUERY, ItemFilter, paginate
 from tracker.services.items import add_comment, create_item, people_by_ids, update_item
 from tracker.services.openapi import openapi_document
 from tracker.services.webinars import create_webinar, webinar_summaries
 from tracker.services.workflow import allowed_moves, change_status
-from tracker.timeutil import local_today
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # token requests carry no CSRF token; cookie writes are checked in _authenticate
@@ -115,7 +115,7 @@ def _service_error(exc: ServiceError):
     db.session.rollback()
     if isinstance(exc, StaleVersion):
         item = _get_item(exc.item.id)
-        return error(409, exc.message, item=item_json(item, local_today()))
+        return error(409, exc.message, item=item_json(item, current_horizon()))
     return error(exc.status_code, exc.message, exc.fields)
 
 
@@ -166,7 +166,7 @@ def _item_detail(item: ActionItem) -> dict:
         select(ItemHistory).options(joinedload(ItemHistory.actor))
         .where(ItemHistory.item_id == item.id).order_by(ItemHistory.id)
     )
-    data = item_json(item, local_today())
+    data = item_json(item, current_horizon())
     data["history"] = [api_json.history_json(entry) for entry in history]
     data["allowed_statuses"] = [status.value for status in allowed_moves(current_user, item)]
     return data
@@ -185,7 +185,7 @@ def me():
         "unit": {"id": user.unit.id, "name": user.unit.name} if user.unit else None,
         "auth": g.api_auth,
         "can": {"create_items": can_create_items(user), "assign": can_assign(user),
-                "manage_webinars": can_manage_webinars(user), "verify": is_lead(user)},
+                "manage_webinars": can_manage_webinars(user), "verify": may_verify(user)},
     })
 
 
@@ -212,8 +212,8 @@ def webinar(webinar_id: int):
                  joinedload(ActionItem.unit), selectinload(ActionItem.supporters))
         .order_by(ActionItem.number)
     ).all()
-    today = local_today()
-    return jsonify({**webinar_json(found), "items": [item_json(item, today) for item in items]})
+    horizon = current_horizon()
+    return jsonify({**webinar_json(found), "items": [item_json(item, horizon) for item in items]})
 
 
 @bp.route("/webinars", methods=["POST"])
@@ -272,9 +272,9 @@ def items():
     if page.items:  # supporters of the whole page in one query
         db.session.scalars(select(ActionItem).where(ActionItem.id.in_([i.id for i in page.items]))
                            .options(selectinload(ActionItem.supporters))).all()
-    today = local_today()
+    horizon = current_horizon()
     return jsonify({
-        "items": [item_json(item, today) for item in page.items],
+        "items": [item_json(item, horizon) for item in page.items],
         "page": page.page, "per_page": page.per_page, "total": page.total,
         "pages": max(1, math.ceil(page.total / page.per_page)),
     })
@@ -291,7 +291,7 @@ def _supporters(ids: list[int] | None) -> list[User] | None:
     if ids is None:
         return None
     people = people_by_ids(ids)
-    if len(people) != len(ids) or any(not p.active or p.role not in (Role.MEMBER, Role.HEAD) for p in people):
+    if len(people) != len(ids) or any(not p.may_own for p in people):
         message = _("Choose active members or heads as supporting members.")
         raise InvalidInput(message, {"supporter_ids": message})
     return people

@@ -13,7 +13,7 @@ from tracker.extensions import db
 from tracker.forms import EmptyForm
 from tracker.forms.tokens import ApiTokenForm, NonWorkingDayForm
 from tracker.i18n import show_date
-from tracker.models import OPEN_STATUSES, AccessToken, ActionItem, NonWorkingDay, TokenKind, User, item_supporters
+from tracker.models import AccessToken, ActionItem, NonWorkingDay, TokenKind, User, item_supporters
 from tracker.permissions import can_manage_users, require
 from tracker.security import public
 from tracker.services import tokens
@@ -40,7 +40,7 @@ def calendar_items(user: User) -> list[ActionItem]:
     return list(db.session.scalars(
         select(ActionItem)
         .where(or_(ActionItem.owner_id == user.id, ActionItem.id.in_(supported)),
-               ActionItem.status.in_(OPEN_STATUSES), ActionItem.due_date.is_not(None))
+               ActionItem.is_visible, ActionItem.is_open, ActionItem.due_date.is_not(None))
         .options(joinedload(ActionItem.webinar))
         .order_by(ActionItem.due_date, ActionItem.id)
     ))

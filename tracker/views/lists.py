@@ -5,7 +5,8 @@ from sqlalchemy import Integer, Select, String, bindparam, case, cast, literal_c
 
 from tracker.extensions import db
 from tracker.i18n import language
-from tracker.models import Priority, Role, Status, Theme, Unit, User, Webinar
+from tracker.models import Priority, Status, Theme, Unit, User, Webinar
+from tracker.models.rules import OWNER_ROLES
 from tracker.permissions import has_tasks
 from tracker.services import exports
 from tracker.services.item_query import (
@@ -32,7 +33,7 @@ def _choices_statement() -> Select:
         select(_constant(0).label("kind"), Webinar.id, (-Webinar.series).label("num"),
                Webinar.title.label("text"), no_text).where(picker_condition(bindparam("webinar"))),
         select(_constant(1), User.id, case((User.active, 0), else_=1), User.full_name, no_text)
-        .where(User.role.in_([Role.MEMBER, Role.HEAD])),
+        .where(User.role.in_(OWNER_ROLES)),  # past owners too: a filter finds their items
         select(_constant(2), Theme.id, Theme.sort_order, Theme.name, Theme.name_en),
         select(_constant(3), Unit.id, _constant(0), Unit.name, no_text),
         select(_constant(4), webinar_count(), _constant(0), cast(null(), String), no_text),

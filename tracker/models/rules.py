@@ -1,0 +1,169 @@
+"""Every rule about which items count and who may hold them, each written once for SQL and Python.
+
+`ActionItem.is_open` is `item.status in OPEN` on an object and `status IN (...)` in a query; the
+same holds for every hybrid below, so a list, a count, an export, a report, a reminder, the calendar
+and the API all mean the same rows. Rules that depend on the day take a `Horizon` (today in WITA and
+the last day that is "due soon"), built once per request by `services.horizon.current_horizon()`.
+A test fails when a literal status tuple or a `due_date <` comparison appears outside this module.
+"""
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import and_, true
+from sqlalchemy.ext.hybrid import hybrid_method, hybrid_property
+
+from tracker.models.enums import Role, Status
+
+# On someone's desk and not finished: new, in progress, blocked.
+OPEN = (Status.NEW, Status.IN_PROGRESS, Status.BLOCKED)
+# Still needing someone: open, or done and waiting for a head to verify it.
+ACTIVE = (*OPEN, Status.DONE)
+# Marked complete by the owner (done) or confirmed by a head (verified).
+COMPLETED = (Status.DONE, Status.VERIFIED)
+# Finished for good (verified) or not to be done (cancelled).
+CLOSED = (Status.VERIFIED, Status.CANCELLED)
+# Roles that lead the work: assign, verify, reopen, cancel.
+LEAD_ROLES = (Role.HEAD, Role.ADMIN)
+# Roles whose people may own (be penanggung jawab of) or support an item.
+OWNER_ROLES = (Role.MEMBER, Role.HEAD)
+
+
+@dataclass(frozen=True)
+class Horizon:
+    """Today in the configured zone and the last day that still counts as "due soon"."""
+
+    today: date
+    soon_until: date
+
+
+class ItemRules:
+    """Hybrid rules mixed into ActionItem: usable on an item and in a query alike."""
+
+    @hybrid_property
+    def is_visible(self) -> bool:
+        """Whether the item appears anywhere at all (every item, until corrections delete some)."""
+        return True
+
+    @is_visible.inplace.expression
+    @classmethod
+    def _is_visible_expression(cls):
+        return true()
+
+    @hybrid_property
+    def is_open(self) -> bool:
+        """New, in progress or blocked."""
+        return self.status in OPEN
+
+    @is_open.inplace.expression
+    @classmethod
+    def _is_open_expression(cls):
+        return cls.status.in_(OPEN)
+
+    @hybrid_property
+    def is_active(self) -> bool:
+        """Open or waiting for verification: what my tasks and the calendar show."""
+        return self.status in ACTIVE
+
+    @is_active.inplace.expression
+    @classmethod
+    def _is_active_expression(cls):
+        return cls.status.in_(ACTIVE)
+
+    @hybrid_property
+    def is_done(self) -> bool:
+        """Done and waiting for a head's verification."""
+        return self.status == Status.DONE
+
+    @hybrid_property
+    def is_verified(self) -> bool:
+        return self.status == Status.VERIFIED
+
+    @hybrid_property
+    def counts_toward_completion(self) -> bool:
+        """Part of the completion rate's denominator: every item that is not cancelled."""
+        return self.status != Status.CANCELLED
+
+    @hybrid_method
+    def is_overdue(self, today: date) -> bool:
+        """Open with a due date before today."""
+        return self.is_open and self.due_date is not None and self.due_date < today
+
+    @is_overdue.expression
+    @classmethod
+    def _is_overdue_expression(cls, today: date):
+        return and_(cls.status.in_(OPEN), cls.due_date < today)
+
+    @hybrid_method
+    def is_due_soon(self, horizon: Horizon) -> bool:
+        """Open and due from today up to the horizon's last "soon" day."""
+        return (self.is_open and self.due_date is not None
+                and horizon.today <= self.due_date <= horizon.soon_until)
+
+    @is_due_soon.expression
+    @classmethod
+    def _is_due_soon_expression(cls, horizon: Horizon):
+        return and_(cls.status.in_(OPEN), cls.due_date >= horizon.today, cls.due_date <= horizon.soon_until)
+
+    @hybrid_method
+    def due_before(self, day: date) -> bool:
+        """Has a due date before the given day (whatever its status)."""
+        return self.due_date is not None and self.due_date < day
+
+    @due_before.expression
+    @classmethod
+    def _due_before_expression(cls, day: date):
+        return cls.due_date < day
+
+    @hybrid_method
+    def due_on_or_after(self, day: date) -> bool:
+        """Has a due date on or after the given day (whatever its status)."""
+        return self.due_date is not None and self.due_date >= day
+
+    @due_on_or_after.expression
+    @classmethod
+    def _due_on_or_after_expression(cls, day: date):
+        return cls.due_date >= day
+
+    @hybrid_method
+    def due_by(self, day: date) -> bool:
+        """Has a due date on or before the given day (whatever its status)."""
+        return self.due_date is not None and self.due_date <= day
+
+    @due_by.expression
+    @classmethod
+    def _due_by_expression(cls, day: date):
+        return cls.due_date <= day
+
+
+class UserRules:
+    """Hybrid rules about people, mixed into User."""
+
+    @hybrid_property
+    def may_own(self) -> bool:
+        """An active member or head may be an item's owner (penanggung jawab) or a supporter."""
+        return bool(self.active) and self.role in OWNER_ROLES
+
+    @may_own.inplace.expression
+    @classmethod
+    def _may_own_expression(cls):
+        return and_(cls.active.is_(True), cls.role.in_(OWNER_ROLES))
+
+
+def is_lead_role(role: Role | None) -> bool:
+    """Heads and administrators lead the work."""
+    return role in LEAD_ROLES
+
+
+def may_support(user, item) -> bool:
+    """Whether this person may be listed as a supporter of the item (the same people who may own one)."""
+    return user is not None and user.may_own
+
+
+def may_verify(user, item=None) -> bool:
+    """Whether this person may verify a done item: a head or an administrator."""
+    return bool(user is not None and user.is_authenticated and is_lead_role(user.role))
+
+
+def completion_rate(verified: int, countable: int) -> int | None:
+    """Verified items as a whole percentage of the items that count (None when none count)."""
+    return round(100 * verified / countable) if countable else None

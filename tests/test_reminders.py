@@ -12,6 +12,7 @@ from tracker import reminders_cli
 from tracker.extensions import db
 from tracker.models import SentNotification, Status, Webinar
 from tracker.services import dashboard
+from tracker.services.horizon import load_horizon
 from tracker.timeutil import local_today
 
 
@@ -149,7 +150,7 @@ def test_digest_goes_to_heads_with_the_dashboards_figures(app, smtp, run, people
         blocked = add_item(webinar, owner, status=Status.BLOCKED, title="Terhambat anggaran")
         blocked.status_note = "Menunggu anggaran"
         db.session.commit()
-        expected = dashboard.figures(dashboard.Scope(), local_today())
+        expected = dashboard.figures(dashboard.Scope(), load_horizon(local_today()))
     # 8 items: 1 verified, 1 cancelled -> 1/7 = 14 %; overdue: S28-02 and the head's item
     assert (expected["total"], expected["completion"], expected["overdue"], expected["blocked"]) == (8, 14, 2, 1)
 

@@ -19,12 +19,14 @@ PRIORITY_COLOURS = {Priority.LOW: "light", Priority.MEDIUM: "secondary", Priorit
 
 
 def status_badge(status: Status) -> Markup:
+    """The status as a coloured badge that names it in words."""
     status = Status(status)
     return Markup(f'<span class="badge status-badge text-bg-{STATUS_COLOURS[status]}">'
                   f'{escape(status_label(status))}</span>')
 
 
 def priority_badge(priority: Priority) -> Markup:
+    """The priority as a coloured badge that names it in words."""
     priority = Priority(priority)
     return Markup(f'<span class="badge text-bg-{PRIORITY_COLOURS[priority]} border">'
                   f'{escape(priority_label(priority))}</span>')
@@ -52,6 +54,7 @@ def _urgency_words(state: str) -> str | None:
 
 
 def progress_bar(value: int) -> Markup:
+    """A progress bar for a 0-100 value, with the percentage written beside it."""
     value, label = int(value), _("Progress")
     return Markup(
         f'<div class="progress" role="progressbar" aria-label="{escape(label)}" aria-valuenow="{value}" '
@@ -61,6 +64,7 @@ def progress_bar(value: int) -> Markup:
 
 
 def register(app: Flask) -> None:
+    """Make the badge and progress-bar helpers available to every template."""
     app.jinja_env.globals.update(status_badge=status_badge, priority_badge=priority_badge,
                                  due_badge=due_badge, progress_bar=progress_bar)
 

@@ -92,6 +92,7 @@ def restore_command(source, yes):
 
 
 def register(app: Flask) -> None:
+    """Add the create-user, seed-demo, backup and restore commands to `flask`."""
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(backup_command)

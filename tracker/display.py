@@ -37,10 +37,12 @@ PRIORITY_LABELS = {priority: _l(text) for priority, text in PRIORITY_TEXT.items(
 
 
 def status_label(status: Status) -> str:
+    """The status's name in the current language."""
     return _(STATUS_TEXT[Status(status)])
 
 
 def priority_label(priority: Priority) -> str:
+    """The priority's name in the current language."""
     return _(PRIORITY_TEXT[Priority(priority)])
 
 
@@ -64,6 +66,7 @@ def due_state(item: ActionItem, horizon: Horizon | None = None) -> str:
 
 
 def field_label(field: str | None) -> str:
+    """An item field's name in the current language (the field itself when unknown)."""
     text = FIELD_TEXT.get(field or "")
     return _(text) if text is not None else (field or "")
 
@@ -127,6 +130,7 @@ def timeline_entries(rows) -> list[TimelineEntry]:
 
 
 def register(app: Flask) -> None:
+    """Make the label and history helpers available to every template."""
     app.jinja_env.globals.update(
         status_label=status_label, priority_label=priority_label, due_state=due_state,
         field_label=field_label, history_value=history_value, history_summary=history_summary,

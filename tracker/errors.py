@@ -22,6 +22,7 @@ def _messages():
 
 
 def render_error(code: int, detail: str | None = None):
+    """The error page for an HTTP status code (plain text when no URL can be built)."""
     title, message = _messages().get(code, (_("Error"), _("The request could not be completed.")))
     if request_ctx.url_adapter is None:  # e.g. an untrusted Host header: no URLs can be built
         return f"{code} {title}", code, {"Content-Type": "text/plain; charset=utf-8"}
@@ -29,6 +30,7 @@ def render_error(code: int, detail: str | None = None):
 
 
 def register(app: Flask) -> None:
+    """Install the handlers for CSRF failures, HTTP errors and unexpected exceptions."""
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         security_event("csrf_failure", reason=error.description)

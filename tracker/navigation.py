@@ -28,4 +28,5 @@ def nav_items():
 
 
 def register(app) -> None:
+    """Make nav_items available to every template."""
     app.jinja_env.globals["nav_items"] = nav_items

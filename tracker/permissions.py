@@ -18,14 +18,17 @@ def is_lead(user: User) -> bool:
 
 
 def can_manage_users(user: User) -> bool:
+    """Only administrators manage accounts, settings and days off."""
     return user.is_authenticated and user.role == Role.ADMIN
 
 
 def can_view_dashboard(user: User) -> bool:
+    """Administrators, heads and viewers see the dashboard and reports."""
     return user.is_authenticated and user.role in (Role.ADMIN, Role.HEAD, Role.VIEWER)
 
 
 def can_manage_webinars(user: User) -> bool:
+    """Heads and administrators add and edit webinars."""
     return is_lead(user)
 
 
@@ -40,6 +43,7 @@ def can_create_items(user: User) -> bool:
 
 
 def can_bulk_enter(user: User) -> bool:
+    """Heads and administrators enter many items at once."""
     return is_lead(user)
 
 
@@ -49,14 +53,17 @@ def can_assign(user: User) -> bool:
 
 
 def owns(user: User, item: ActionItem) -> bool:
+    """Whether the user is the item's owner (penanggung jawab)."""
     return user.is_authenticated and item.owner_id == user.id
 
 
 def supports(user: User, item: ActionItem) -> bool:
+    """Whether the user is one of the item's supporting members."""
     return user.is_authenticated and any(member.id == user.id for member in item.supporters)
 
 
 def can_edit_item(user: User, item: ActionItem) -> bool:
+    """Heads and administrators edit any item; members edit the items they own."""
     return is_lead(user) or (user.is_authenticated and user.role == Role.MEMBER and owns(user, item))
 
 
@@ -72,6 +79,7 @@ def can_change_status(user: User, item: ActionItem) -> bool:
 
 
 def can_comment(user: User, item: ActionItem | None = None) -> bool:
+    """Everyone signed in except viewers may comment, on any item."""
     return user.is_authenticated and user.role != Role.VIEWER
 
 
@@ -90,6 +98,7 @@ def can_verify(user: User, item: ActionItem) -> bool:
 
 
 def can_decide_extension(user: User, item: ActionItem) -> bool:
+    """Heads and administrators approve or refuse a request for a later due date."""
     return is_lead(user)
 
 

@@ -63,6 +63,7 @@ def create_token_command(username, name):
 
 
 def register(app: Flask) -> None:
+    """Add the send-reminders, send-digest and create-token commands to `flask`."""
     app.cli.add_command(send_reminders_command)
     app.cli.add_command(send_digest_command)
     app.cli.add_command(create_token_command)

@@ -8,6 +8,7 @@ DEFAULT_ZONE = "Asia/Makassar"
 
 
 def local_zone() -> ZoneInfo:
+    """The app's local time zone: the configured one, WITA outside an app context."""
     name = current_app.config["BABEL_DEFAULT_TIMEZONE"] if has_app_context() else DEFAULT_ZONE
     return ZoneInfo(name)
 

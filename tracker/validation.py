@@ -30,6 +30,7 @@ def iso_date(raw: str) -> date | None:
 
 
 def is_web_url(value: str) -> bool:
+    """Whether the value is an http(s) link with a host and no spaces."""
     parts = urlsplit(value)
     return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in value
 

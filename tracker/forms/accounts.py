@@ -9,6 +9,7 @@ from tracker.services.passwords import PASSWORD_MAX, password_problem
 
 
 def role_choices():
+    """The roles an account can have, as (value, label) choices."""
     return [
         (Role.MEMBER.value, _l("Member")),
         (Role.HEAD.value, _l("Head")),
@@ -18,6 +19,7 @@ def role_choices():
 
 
 def language_choices():
+    """The interface languages a user can choose, as (code, name) choices."""
     return [("id", "Bahasa Indonesia"), ("en", "English")]
 
 

@@ -21,12 +21,13 @@ from tracker.models.reports import ReportSnapshot
 from tracker.models.rules import ACTIVE, CLOSED, OPEN, Horizon
 from tracker.models.security import LoginFailure
 from tracker.models.settings import NonWorkingDay, Setting
+from tracker.models.tallies import ItemTally
 from tracker.models.tokens import AccessToken, TokenKind
 from tracker.models.users import User
 from tracker.models.webinars import Webinar
 
 __all__ = [
-    "AccessToken", "LoginFailure", "NonWorkingDay", "ReportSnapshot", "SentNotification", "Setting", "TokenKind",
+    "AccessToken", "ItemTally", "LoginFailure", "NonWorkingDay", "ReportSnapshot", "SentNotification", "Setting", "TokenKind",
     "ACTIVE", "CLOSED", "OPEN", "Horizon",
     "ActionItem", "AppendOnlyError", "Base", "Comment", "ExtensionRequest",
     "ExtensionState", "HistoryKind", "ItemHistory", "Priority", "Role", "Status",

@@ -26,6 +26,7 @@ class UTCDateTime(TypeDecorator):
     cache_ok = True
 
     def process_bind_param(self, value, dialect):
+        """Convert an aware datetime to UTC for storage (naive on SQLite); refuse a naive one."""
         if value is None:
             return None
         if value.tzinfo is None:
@@ -34,6 +35,7 @@ class UTCDateTime(TypeDecorator):
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value, dialect):
+        """Return the stored datetime as an aware UTC datetime."""
         if value is None:
             return None
         if value.tzinfo is None:

@@ -32,6 +32,8 @@ class ActionItem(ItemRules, Base):
         Index("ix_action_items_owner_status_due", "owner_id", "status", "due_date"),
         # The list's default order, and keyset pages that seek on (due_date, id).
         Index("ix_action_items_due_id", "due_date", "id"),
+        # The dashboard's overdue figures of the webinars it shows.
+        Index("ix_action_items_webinar_status_due", "webinar_id", "status", "due_date"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -22,6 +22,13 @@ ACTIVE = (*OPEN, Status.DONE)
 COMPLETED = (Status.DONE, Status.VERIFIED)
 # Finished for good (verified) or not to be done (cancelled).
 CLOSED = (Status.VERIFIED, Status.CANCELLED)
+# SIPTL follow-up categories by the statuses they hold (names and explanations: services/dashboard.py).
+CATEGORY_STATUSES = (
+    ("sesuai", (Status.VERIFIED,)),
+    ("dalam_proses", (Status.IN_PROGRESS, Status.BLOCKED, Status.DONE)),
+    ("belum", (Status.NEW,)),
+    ("tidak_dapat", (Status.CANCELLED,)),
+)
 # Roles that lead the work: assign, verify, reopen, cancel.
 LEAD_ROLES = (Role.HEAD, Role.ADMIN)
 # Roles whose people may own (be penanggung jawab of) or support an item.
@@ -165,5 +172,8 @@ def may_verify(user, item=None) -> bool:
 
 
 def completion_rate(verified: int, countable: int) -> int | None:
-    """Verified items as a whole percentage of the items that count (None when none count)."""
-    return round(100 * verified / countable) if countable else None
+    """Verified share of the items that count, as a whole percentage floored (None when none count).
+
+    Floored so that 99.6 % never reads as 100 % while one item is still open.
+    """
+    return 100 * verified // countable if countable else None

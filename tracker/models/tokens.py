@@ -33,4 +33,5 @@ class AccessToken(Base):
 
     @property
     def active(self) -> bool:
+        """True until the token is revoked."""
         return self.revoked_at is None

@@ -45,9 +45,11 @@ class User(UserRules, UserMixin, Base):
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        """Whether the account is active (not deactivated)."""
         return self.active
 
     def get_id(self) -> str:
+        """What Flask-Login keeps in the session: the user id and the current session token."""
         return f"{self.id}:{self.session_token}"
 
     def set_password(self, password: str) -> None:
@@ -56,15 +58,19 @@ class User(UserRules, UserMixin, Base):
         self.rotate_session_token()
 
     def check_password(self, password: str) -> bool:
+        """Whether the password matches the stored hash."""
         return check_password_hash(self.password_hash, password)
 
     def rotate_session_token(self) -> None:
+        """Give the user a new session token, so existing session cookies stop working."""
         self.session_token = new_session_token()
 
     @property
     def is_admin(self) -> bool:
+        """Whether the user is an administrator."""
         return self.role == Role.ADMIN
 
     @property
     def is_head(self) -> bool:
+        """Whether the user is a head (kepala tim kerja)."""
         return self.role == Role.HEAD

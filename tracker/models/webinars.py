@@ -30,4 +30,5 @@ class Webinar(Base):
 
     @property
     def speaker_list(self) -> list[str]:
+        """The speakers, one per non-empty line of the speakers field."""
         return [line.strip() for line in (self.speakers or "").splitlines() if line.strip()]

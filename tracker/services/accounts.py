@@ -12,6 +12,7 @@ class AccountError(ValueError):
 
 
 def username_taken(username: str, exclude_id: int | None = None) -> bool:
+    """Whether an account other than exclude_id already has this username, ignoring case."""
     query = select(User.id).where(func.lower(User.username) == username.lower())
     if exclude_id is not None:
         query = query.where(User.id != exclude_id)
@@ -37,6 +38,7 @@ def create_user(
 
 
 def active_admin_count(exclude_id: int | None = None) -> int:
+    """How many active administrators there are, not counting exclude_id."""
     query = select(func.count(User.id)).where(User.role == Role.ADMIN, User.active.is_(True))
     if exclude_id is not None:
         query = query.where(User.id != exclude_id)

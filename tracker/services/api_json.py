@@ -30,16 +30,19 @@ def timestamp(value: datetime | None) -> str | None:
 
 
 def day(value: date | None) -> str | None:
+    """A date as YYYY-MM-DD, or None."""
     return value.isoformat() if value else None
 
 
 def user_ref(user: User | None) -> dict | None:
+    """A user as {id, username, full_name}, or None."""
     if user is None:
         return None
     return {"id": user.id, "username": user.username, "full_name": user.full_name}
 
 
 def item_url(item: ActionItem) -> str:
+    """The absolute URL of the item's web page."""
     return f"{current_app.config['BASE_URL'].rstrip('/')}/items/{item.id}"
 
 
@@ -77,6 +80,7 @@ def item_json(item: ActionItem, horizon: Horizon, *, supporters: bool = True) ->
 
 
 def history_json(entry: ItemHistory) -> dict:
+    """One history entry as the API returns it."""
     return {
         "id": entry.id,
         "kind": entry.kind.value,
@@ -93,6 +97,7 @@ def history_json(entry: ItemHistory) -> dict:
 
 
 def webinar_json(webinar: Webinar) -> dict:
+    """A webinar as the API returns it, without its items or figures."""
     return {
         "id": webinar.id,
         "series": webinar.series,
@@ -108,6 +113,7 @@ def webinar_json(webinar: Webinar) -> dict:
 
 
 def figures_json(items: int, verified: int, countable: int, overdue: int, completion: int | None) -> dict:
+    """A webinar's item figures as the API returns them."""
     return {"items": items, "verified": verified, "countable": countable, "overdue": overdue,
             "completion": completion}
 

@@ -14,6 +14,7 @@ class BackupError(RuntimeError):
 
 
 def default_backup_path(instance_path: str, database_url: str) -> Path:
+    """A timestamped file in the instance's backups folder (created if missing), suffixed for the database kind."""
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     suffix = "sqlite3" if make_url(database_url).get_backend_name() == "sqlite" else "dump"
     folder = Path(instance_path) / "backups"

@@ -37,6 +37,7 @@ def changes_since(item: ActionItem, version: int | None) -> list[ItemHistory]:
 
 
 def current_raw(item: ActionItem) -> dict[str, str | None]:
+    """The item's editable fields and supporters as raw history values, to compare with a form."""
     values = {name: raw(getattr(item, name)) for name in EDITABLE_FIELDS}
     values["supporters"] = supporter_ids_raw(item.supporters)
     return values

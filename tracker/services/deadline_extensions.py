@@ -14,6 +14,7 @@ from tracker.timeutil import local_today
 
 
 def pending_request(item: ActionItem) -> ExtensionRequest | None:
+    """The item's extension request still waiting for a decision, or None."""
     return db.session.scalar(
         select(ExtensionRequest).where(
             ExtensionRequest.item_id == item.id, ExtensionRequest.state == ExtensionState.PENDING

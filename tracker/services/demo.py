@@ -1,4 +1,5 @@
 """Demo data: Webinar Seri 28 and its follow-ups, plus clearly labelled example webinars."""
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
@@ -91,16 +92,26 @@ STATUS_PATH = {
 
 
 def database_is_empty() -> bool:
+    """True when no user account exists yet (a fresh installation)."""
     return not db.session.scalar(select(func.count(User.id)))
 
 
-def seed_demo() -> list[str]:
-    """Create the demo accounts and webinars that are missing; return what was created."""
-    created: list[str] = []
-    ensure_themes()
-    ensure_units()
-    units = {unit.short_name: unit for unit in db.session.scalars(select(Unit))}
-    themes = {theme.slug: theme for theme in db.session.scalars(select(Theme))}
+@dataclass
+class _Seed:
+    """What the demo rows are built from: reference data, the demo users and today's date."""
+
+    units: dict[str, Unit]
+    themes: dict[str, Theme]
+    users: dict[str, User]
+    today: date
+
+    @property
+    def head(self) -> User:
+        return self.users["kepala"]
+
+
+def _ensure_demo_users(units: dict[str, Unit], created: list[str]) -> dict[str, User]:
+    """Each demo user by username, created (and noted in `created`) when missing."""
     users = {}
     for username, full_name, role, unit in DEMO_USERS:
         user = db.session.scalar(select(User).where(User.username == username))
@@ -111,49 +122,72 @@ def seed_demo() -> list[str]:
             )
             created.append(f"user {username}")
         users[username] = user
-    head = users["kepala"]
-    today = local_today()
+    return users
 
-    def add_item(webinar, title, theme, unit, owner, priority, due_days, status, progress, source, note):
-        item = create_item(
-            webinar, head, title=title, theme=themes[theme], unit=units.get(unit),
-            owner=users[owner], priority=priority, due_date=today + timedelta(days=due_days),
-            source=source,
-        )
-        previous = Status.NEW
-        for step in STATUS_PATH[status]:
-            record(item, users[owner] if step != Status.VERIFIED else head, HistoryKind.STATUS,
-                   field="status", old=previous.value, new=step.value, note=note)
-            previous = step
-        item.status = status
-        item.progress = progress
-        item.status_note = note
-        if status in COMPLETED:
-            item.completed_at = utcnow()
-            item.evidence_url = "https://sulbarprov.go.id/"
-        if status == Status.VERIFIED:
-            item.verified_at = utcnow()
-            item.verified_by = head
-        return item
 
-    if not db.session.scalar(select(Webinar.id).where(Webinar.series == 28)):
-        seri28 = Webinar(created_by_id=head.id, **SERI_28)
-        db.session.add(seri28)
-        db.session.flush()
-        items = [add_item(seri28, *row) for row in SERI_28_ITEMS]
-        items[2].supporters = [users["anggota"]]
-        created.append("webinar 28")
+def _add_item(seed: _Seed, webinar, title, theme, unit, owner, priority, due_days, status, progress, source, note):
+    """Add one demo item and walk it, with history, along the workflow to `status`."""
+    head = seed.head
+    item = create_item(
+        webinar, head, title=title, theme=seed.themes[theme], unit=seed.units.get(unit),
+        owner=seed.users[owner], priority=priority, due_date=seed.today + timedelta(days=due_days),
+        source=source,
+    )
+    previous = Status.NEW
+    for step in STATUS_PATH[status]:
+        record(item, seed.users[owner] if step != Status.VERIFIED else head, HistoryKind.STATUS,
+               field="status", old=previous.value, new=step.value, note=note)
+        previous = step
+    item.status = status
+    item.progress = progress
+    item.status_note = note
+    if status in COMPLETED:
+        item.completed_at = utcnow()
+        item.evidence_url = "https://sulbarprov.go.id/"
+    if status == Status.VERIFIED:
+        item.verified_at = utcnow()
+        item.verified_by = head
+    return item
+
+
+def _seed_seri_28(seed: _Seed, created: list[str]) -> None:
+    """Add Webinar Seri 28 and its follow-ups unless series 28 exists."""
+    if db.session.scalar(select(Webinar.id).where(Webinar.series == 28)):
+        return
+    seri28 = Webinar(created_by_id=seed.head.id, **SERI_28)
+    db.session.add(seri28)
+    db.session.flush()
+    items = [_add_item(seed, seri28, *row) for row in SERI_28_ITEMS]
+    items[2].supporters = [seed.users["anggota"]]
+    created.append("webinar 28")
+
+
+def _seed_example_webinars(seed: _Seed, created: list[str]) -> None:
+    """Add each example webinar whose series is missing, with two example items each."""
     for index, (series, title, held_on) in enumerate(EXAMPLE_WEBINARS):
         if db.session.scalar(select(Webinar.id).where(Webinar.series == series)):
             continue
-        webinar = Webinar(series=series, title=title, held_on=held_on, created_by_id=head.id,
+        webinar = Webinar(series=series, title=title, held_on=held_on, created_by_id=seed.head.id,
                           organizer="BPSDM Provinsi Sulawesi Barat",
                           summary="Webinar contoh untuk demonstrasi aplikasi.")
         db.session.add(webinar)
         db.session.flush()
         for title_, theme, owner, due, status, progress in EXAMPLE_ITEMS[index * 2:index * 2 + 2]:
-            add_item(webinar, title_, theme, "BPSDM", owner, Priority.MEDIUM, due, status, progress,
-                     "Contoh", None)
+            _add_item(seed, webinar, title_, theme, "BPSDM", owner, Priority.MEDIUM, due, status, progress,
+                      "Contoh", None)
         created.append(f"webinar {series}")
+
+
+def seed_demo() -> list[str]:
+    """Create the demo accounts and webinars that are missing; return what was created."""
+    created: list[str] = []
+    ensure_themes()
+    ensure_units()
+    units = {unit.short_name: unit for unit in db.session.scalars(select(Unit))}
+    themes = {theme.slug: theme for theme in db.session.scalars(select(Theme))}
+    users = _ensure_demo_users(units, created)
+    seed = _Seed(units=units, themes=themes, users=users, today=local_today())
+    _seed_seri_28(seed, created)
+    _seed_example_webinars(seed, created)
     db.session.flush()
     return created

@@ -44,6 +44,7 @@ def filename(extension: str) -> str:
 
 
 def headers() -> list[str]:
+    """The column headers in the current language."""
     return [str(header) for header, _width in COLUMNS]
 
 

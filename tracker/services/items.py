@@ -58,6 +58,7 @@ def next_item_number(webinar: Webinar) -> int:
 
 
 def item_code(series: int, number: int) -> str:
+    """The item's code from its webinar series and number, e.g. S28-03."""
     return f"S{series}-{number:02d}"
 
 
@@ -147,6 +148,7 @@ def create_item(webinar: Webinar, actor: User | None, *, supporters=(), **fields
 
 
 def supporter_ids_raw(members) -> str:
+    """The members' ids, sorted and comma-separated, as history stores supporters."""
     return ",".join(str(member_id) for member_id in sorted(member.id for member in members))
 
 
@@ -201,6 +203,7 @@ def add_comment(item: ActionItem, actor: User, body: str) -> Comment:
 
 
 def people_by_ids(ids) -> list[User]:
+    """The users with these ids (no query when there are none)."""
     ids = list(ids)
     if not ids:
         return []

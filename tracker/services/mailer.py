@@ -15,6 +15,7 @@ class MailError(RuntimeError):
 
 
 def server_name() -> str:
+    """The configured mail server as host:port, for error messages."""
     config = current_app.config
     return f"{config['MAIL_SERVER']}:{config['MAIL_PORT']}"
 

@@ -55,9 +55,9 @@ def _object(properties: dict, required: list[str] | None = None) -> dict:
             "required": list(properties) if required is None else required}
 
 
-def _schemas() -> dict:
-    user_ref = _object({"id": INTEGER, "username": STRING, "full_name": STRING})
-    item = _object({
+def _item_schema() -> dict:
+    """The Item schema: one action item as the API returns it."""
+    return _object({
         "id": INTEGER, "code": STRING, "title": STRING, "description": NULLABLE_STRING, "source": NULLABLE_STRING,
         "webinar": _object({"id": INTEGER, "series": INTEGER, "title": STRING}),
         "theme": {"anyOf": [_object({"id": INTEGER, "slug": STRING, "name": STRING}), {"type": "null"}]},
@@ -77,6 +77,10 @@ def _schemas() -> dict:
         "completed_at": NULLABLE_TIMESTAMP, "verified_at": NULLABLE_TIMESTAMP,
         "url": {"type": "string", "format": "uri"},
     })
+
+
+def _item_schemas() -> dict:
+    """Schemas of items, their history and pages of items."""
     history = _object({
         "id": INTEGER, "kind": {"type": "string", "enum": [k.value for k in HistoryKind]},
         "field": NULLABLE_STRING, "old_value": NULLABLE_STRING, "new_value": NULLABLE_STRING,
@@ -88,20 +92,9 @@ def _schemas() -> dict:
         "history": {"type": "array", "items": _ref("HistoryEntry")},
         "allowed_statuses": {"type": "array", "items": {"type": "string", "enum": [s.value for s in Status]}},
     })]}
-    webinar = _object({
-        "id": INTEGER, "series": INTEGER, "title": STRING, "held_on": DATE, "organizer": NULLABLE_STRING,
-        "speakers": {"type": "array", "items": STRING}, "summary": NULLABLE_STRING, "link": NULLABLE_STRING,
-        "created_at": TIMESTAMP, "updated_at": TIMESTAMP,
-    })
-    figures = _object({"items": INTEGER, "verified": INTEGER, "countable": INTEGER, "overdue": INTEGER,
-                       "completion": {"type": ["integer", "null"], "minimum": 0, "maximum": 100}})
-    error = _object({"error": _object({
-        "code": STRING, "message": STRING,
-        "fields": {"type": "object", "additionalProperties": STRING},
-    })})
     return {
-        "UserRef": user_ref,
-        "Item": item,
+        "UserRef": _object({"id": INTEGER, "username": STRING, "full_name": STRING}),
+        "Item": _item_schema(),
         "HistoryEntry": history,
         "ItemDetail": item_detail,
         "ItemPage": _object({
@@ -110,10 +103,33 @@ def _schemas() -> dict:
             "total": {"type": "integer", "minimum": 0}, "pages": {"type": "integer", "minimum": 1},
         }),
         "ItemEdited": {"allOf": [_ref("ItemDetail"), _object({"changed": {"type": "array", "items": STRING}})]},
+    }
+
+
+def _webinar_schemas() -> dict:
+    """Schemas of webinars, the webinar list with its figures, and one webinar with its items."""
+    webinar = _object({
+        "id": INTEGER, "series": INTEGER, "title": STRING, "held_on": DATE, "organizer": NULLABLE_STRING,
+        "speakers": {"type": "array", "items": STRING}, "summary": NULLABLE_STRING, "link": NULLABLE_STRING,
+        "created_at": TIMESTAMP, "updated_at": TIMESTAMP,
+    })
+    figures = _object({"items": INTEGER, "verified": INTEGER, "countable": INTEGER, "overdue": INTEGER,
+                       "completion": {"type": ["integer", "null"], "minimum": 0, "maximum": 100}})
+    return {
         "Webinar": webinar,
         "WebinarList": _object({"webinars": {"type": "array", "items": {
             "allOf": [_ref("Webinar"), _object({"figures": figures})]}}}),
         "WebinarDetail": {"allOf": [_ref("Webinar"), _object({"items": {"type": "array", "items": _ref("Item")}})]},
+    }
+
+
+def _other_schemas() -> dict:
+    """Schemas of comments, the signed-in user and error bodies."""
+    error = _object({"error": _object({
+        "code": STRING, "message": STRING,
+        "fields": {"type": "object", "additionalProperties": STRING},
+    })})
+    return {
         "Comment": _object({"id": INTEGER, "item_id": INTEGER, "body": STRING,
                             "author": {"anyOf": [_ref("UserRef"), {"type": "null"}]}, "created_at": TIMESTAMP}),
         "Me": _object({
@@ -126,12 +142,23 @@ def _schemas() -> dict:
         }),
         "Error": error,
         "Conflict": {"allOf": [_ref("Error"), _object({"item": _ref("Item")})]},
+    }
+
+
+def _request_schemas() -> dict:
+    """Schemas of request bodies, from the field specs api_json checks them with."""
+    return {
         "ItemCreate": _body_schema(api_json.ITEM_CREATE),
         "ItemPatch": _body_schema(api_json.ITEM_PATCH),
         "StatusChange": _body_schema(api_json.STATUS_CHANGE),
         "CommentCreate": _body_schema(api_json.COMMENT_CREATE),
         "WebinarCreate": _body_schema(api_json.WEBINAR_CREATE),
     }
+
+
+def _schemas() -> dict:
+    """Every schema under components/schemas, in the order the document lists them."""
+    return {**_item_schemas(), **_webinar_schemas(), **_other_schemas(), **_request_schemas()}
 
 
 ERROR_TEXT = {

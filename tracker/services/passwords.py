@@ -10,6 +10,7 @@ COMMON_PASSWORDS = Path(__file__).resolve().parent.parent / "data" / "common-pas
 
 @cache
 def common_passwords() -> frozenset[str]:
+    """The common passwords from the bundled list (read once, then cached)."""
     lines = COMMON_PASSWORDS.read_text(encoding="utf-8").splitlines()
     return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
 

@@ -21,6 +21,7 @@ class StaticOnlyFetcher(URLFetcher):
         self.host = urlsplit(PDF_BASE_URL).netloc
 
     def fetch(self, url, headers=None):
+        """Serve a data: URI or one of the app's static files; refuse any other URL."""
         if url.startswith("data:"):
             return super().fetch(url, headers)
         parts = urlsplit(url)

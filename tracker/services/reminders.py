@@ -34,6 +34,7 @@ class Reminder:
 
     @property
     def items(self) -> list[ActionItem]:
+        """All the reminder's items: overdue first, then due soon."""
         return self.overdue + self.soon
 
 
@@ -48,10 +49,12 @@ def _already_sent(kind: str, today: date):
 
 
 def item_url(item: ActionItem) -> str:
+    """The absolute URL of the item's page, for links in emails."""
     return f"{current_app.config['BASE_URL'].rstrip('/')}/items/{item.id}"
 
 
 def base_url(path: str = "") -> str:
+    """The absolute URL of a path on this installation, for links in emails."""
     return current_app.config["BASE_URL"].rstrip("/") + path
 
 
@@ -125,7 +128,7 @@ def digest_recipients(today: date) -> list[User]:
 def digest_figures(today: date) -> dict:
     """The week's figures from the dashboard's own queries, so both always agree."""
     scope = dashboard.Scope()
-    figures = dashboard.figures(scope, today)
+    figures = dashboard.figures(scope, load_horizon(today))
     return {
         "total": figures["total"],
         "completion": figures["completion"],
@@ -137,11 +140,12 @@ def digest_figures(today: date) -> dict:
         "completed_this_week": figures["trend"][-1]["completed"],
         "week_start": date.fromisoformat(figures["trend"][-1]["week"]),
         "overdue_items": dashboard.overdue_items(scope, today, limit=DIGEST_LIST_LIMIT),
-        "blocked_items": dashboard.blocked_items(scope, limit=DIGEST_LIST_LIMIT),
+        "blocked_items": dashboard.blocked_items(scope, today, limit=DIGEST_LIST_LIMIT),
     }
 
 
 def digest_message(user: User, figures: dict, today: date):
+    """The weekly digest email to one head, in that head's language."""
     with force_locale(user.language or current_app.config["BABEL_DEFAULT_LOCALE"]):
         context = {"user": user, "figures": figures, "today": today, "item_url": item_url, "base_url": base_url}
         subject = _("Tindak Lanjut weekly digest: %(overdue)d overdue, %(blocked)d blocked",

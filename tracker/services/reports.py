@@ -21,6 +21,7 @@ from tracker.extensions import db
 from tracker.models import ActionItem, ReportSnapshot, Status, Unit, User, Webinar, utcnow
 from tracker.services import dashboard
 from tracker.services.dashboard import Scope
+from tracker.services.horizon import load_horizon
 from tracker.services.settings import get_settings, static_file
 from tracker.timeutil import local_today, local_zone
 
@@ -74,7 +75,7 @@ def build_report(scope: Scope, today: date | None = None) -> dict:
     webinar = db.session.get(Webinar, scope.webinar) if scope.webinar else None
     if webinar is None:
         scope = scope.known(set())
-    figures = dashboard.figures(scope, today)
+    figures = dashboard.figures(scope, load_horizon(today))
     figures.pop("trend")
     return {
         "version": DATA_VERSION,
@@ -111,6 +112,7 @@ def scope_of(data: dict) -> Scope:
 
 
 def report_title(data: dict) -> str:
+    """The report's title, naming the webinar and period it covers."""
     return _("Follow-up report: %(scope)s", scope=dashboard.scope_label(scope_of(data), data["webinar"]))
 
 

@@ -29,10 +29,12 @@ def is_throttled(username: str, address: str) -> bool:
 
 
 def record_failure(username: str, address: str) -> None:
+    """Record a failed sign-in for the account and address; drop failures older than a day."""
     db.session.add(LoginFailure(username=username.lower()[:64], address=address[:64]))
     # Old rows are no longer needed for any decision.
     db.session.execute(delete(LoginFailure).where(LoginFailure.created_at < utcnow() - timedelta(days=1)))
 
 
 def clear_failures(username: str) -> None:
+    """Forget the account's failed sign-ins."""
     db.session.execute(delete(LoginFailure).where(LoginFailure.username == username.lower()))

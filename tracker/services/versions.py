@@ -8,10 +8,12 @@ from tracker.services.errors import InvalidInput, StaleVersion
 
 
 def stale_message() -> str:
+    """What a user is told when someone else saved the item after they opened it."""
     return _("Someone else saved this item after you opened it.")
 
 
 def parse_version(raw) -> int | None:
+    """The submitted version as an int, or None when it is missing or not a number."""
     try:
         return int(raw)
     except (TypeError, ValueError):

@@ -27,10 +27,12 @@ class WebinarPicker:
 
     @property
     def partial(self) -> bool:
+        """Whether some webinars are left out of the options."""
         return self.total > len(self.options)
 
 
 def option_label(series: int, title: str) -> str:
+    """A webinar's option text, e.g. "Series 28: title", in the current language."""
     return _("Series %(series)d: %(title)s", series=series, title=title)
 
 
@@ -42,6 +44,7 @@ def picker_condition(selected):
 
 
 def webinar_count():
+    """A scalar subquery that counts every webinar."""
     return select(func.count(Webinar.id)).scalar_subquery()
 
 

@@ -31,6 +31,7 @@ class WorkCalendar:
         return cls(extra=frozenset(db.session.scalars(select(NonWorkingDay.day))))
 
     def is_working_day(self, day: date) -> bool:
+        """Whether the day is not a weekend, a national holiday or an extra day off."""
         return day.weekday() < 5 and day not in self._national and day not in self.extra
 
     def holiday_name(self, day: date) -> str | None:

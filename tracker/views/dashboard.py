@@ -42,24 +42,21 @@ def index():
     if not can_view_dashboard(current_user):
         return redirect(url_for("lists.my"))
     language = str(get_locale() or "id")
-    data = service.dashboard(Scope.from_args(request.args), language)
+    data = service.dashboard(Scope.from_args(request.args), language, everyone=request.args.get("owners") == "all")
     scope, figures = data["scope"], data["figures"]
     label = service.scope_label(scope, data["webinar"])
-    everyone = request.args.get("owners") == "all"
-    shown = {**data, "per_owner": data["per_owner"] if everyone else data["per_owner"][:service.OWNER_LIMIT]}
     whatsapp_text = service.share_text(
         label, figures["completion"], figures["overdue"], absolute_url("dashboard.index", **scope.query_args())
     )
     return render_template(
         "dashboard/index.html",
-        **shown,
-        per_owner_total=len(data["per_owner"]),
+        **data,
         webinar_picker=picker_from_rows(data["webinars"], scope.webinar),
         scope_text=label,
         period_text=service.period_label(scope),
         whatsapp_text=whatsapp_text,
         categories=service.CATEGORIES,
-        chart_data=_chart_data(shown),
+        chart_data=_chart_data(data),
     )
 
 

@@ -9,6 +9,7 @@ from tracker.permissions import can_view_dashboard, is_lead, require
 from tracker.services import dashboard
 from tracker.services import reports as service
 from tracker.services.dashboard import Scope
+from tracker.services.horizon import current_horizon
 from tracker.services.webinar_picker import picker
 from tracker.timeutil import local_today
 
@@ -43,7 +44,7 @@ def index():
     scope = Scope.from_args(request.args)
     webinar_picker = picker(scope.webinar)
     scope = scope.known({webinar_id for webinar_id, _label in webinar_picker.options})
-    figures = dashboard.figures(scope)
+    figures = dashboard.figures(scope, current_horizon())
     return render_template(
         "reports/index.html",
         scope=scope,

@@ -20,6 +20,7 @@ def _admins_only():
 
 @bp.route("/settings", methods=["GET", "POST"])
 def edit():
+    """Show the installation settings and save them (administrators only)."""
     form = SettingsForm(data=get_settings())
     if form.validate_on_submit():
         try:

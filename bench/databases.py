@@ -1,7 +1,7 @@
 """Benchmark databases: built once per size (real migrations + generator), cached, cloned for each run.
 
 SQLite: a file under bench/cache/ copied for each run. PostgreSQL: a template database
-`tl_bench_<size>` cloned with CREATE DATABASE ... TEMPLATE (the role needs CREATEDB).
+`<database>_template_<size>` cloned with CREATE DATABASE ... TEMPLATE (the role needs CREATEDB).
 """
 import shutil
 import time
@@ -123,7 +123,7 @@ class PostgresStore:
         return None if allowed else "the role lacks CREATEDB"
 
     def prepare(self, size_name: str, log=print) -> None:
-        template, key = f"tl_bench_{size_name}", cache_key()
+        template, key = self._template(size_name), cache_key()
         with self.admin.connect() as connection:
             found = connection.execute(text(
                 "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = :n"),
@@ -147,11 +147,15 @@ class PostgresStore:
     def clone(self, size_name: str) -> str:
         name = f"{self.base}_{size_name}"
         self._execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
-                      f'CREATE DATABASE "{name}" TEMPLATE "tl_bench_{size_name}"')
+                      f'CREATE DATABASE "{name}" TEMPLATE "{self._template(size_name)}"')
         return self.url.set(database=name).render_as_string(hide_password=False)
 
     def drop(self, url: str) -> None:
         self._execute(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
+
+    def _template(self, size_name: str) -> str:
+        # Named after the configured database, so two people benchmarking on one server keep apart.
+        return f"{self.base}_template_{size_name}"
 
     def _execute(self, *statements: str) -> None:
         with self.admin.connect() as connection:

@@ -14,7 +14,7 @@ def test_bench_runs_end_to_end_on_a_tiny_dataset(tmp_path):
 
     (measured,) = results["runs"]
     pages = measured["inprocess"]
-    for name in ("R1", "R2", "E2", "E2d", "E2f", "E3", "E4", "E5", "E7"):
+    for name in ("R1", "R2", "E1", "E1c", "E2", "E2d", "E2f", "E3", "E4", "E5", "E7"):
         assert pages[name]["errors"] == 0, (name, pages[name]["statuses"])
         assert pages[name]["reps"] >= 2
     assert pages["R1"]["queries"] == 0
@@ -23,6 +23,9 @@ def test_bench_runs_end_to_end_on_a_tiny_dataset(tmp_path):
     assert http["E4"]["ok"] > 0 and http["E4"]["errors"] == 0
     assert http["memory_mb"]
     assert results["targets"]
+    e1c_targets = [check["target"] for check in results["targets"] if check["target"].startswith("E1c")]
+    assert any("queries per request" in target for target in e1c_targets)
+    assert any("p95" in target for target in e1c_targets)
     assert json.loads(output.read_text())["runs"][0]["size"] == "tiny"
 
 

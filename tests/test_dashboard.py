@@ -84,6 +84,51 @@ def test_figures_and_categories_counted_by_hand(app, dataset):
     assert sum(week["opened"] for week in figures["trend"][:-1]) == 0
 
 
+def _orm_objects(value, path="data"):
+    """Paths of the ORM instances anywhere inside the dashboard's data."""
+    if hasattr(value, "_sa_instance_state"):
+        return [path]
+    if isinstance(value, dict):
+        return [found for key, item in value.items() for found in _orm_objects(item, f"{path}.{key}")]
+    if isinstance(value, (list, tuple)):
+        return [found for index, item in enumerate(value) for found in _orm_objects(item, f"{path}[{index}]")]
+    if hasattr(value, "__dataclass_fields__"):
+        return [found for name in value.__dataclass_fields__ for found in
+                _orm_objects(getattr(value, name), f"{path}.{name}")]
+    return []
+
+
+def test_the_dashboard_holds_plain_values_that_outlive_the_session(app, dataset):
+    with app.test_request_context():
+        data = dashboard.dashboard(Scope(), "id")
+        db.session.remove()  # whatever the page still reads must not need the database
+        assert _orm_objects(data) == []
+        overdue = [(line.code, line.owner.full_name, line.is_overdue(dataset["today"])) for line in data["overdue_items"]]
+        blocked = [(line.title, line.status_note) for line in data["blocked_items"]]
+    # Items 1 (five days late) and 3 (one day late); item 3 is the only blocked one, with its reason.
+    assert [(owner, late) for _code, owner, late in overdue] == [("Anggota Uji", True), ("Anggota Dua", True)]
+    assert blocked == [("Tindak lanjut nomor 3", "Menunggu data dari BKD")]
+
+
+def test_statements_built_once_never_carry_another_scopes_values(app, dataset):
+    # The dashboard builds each statement once per scope shape and binds the values at every request:
+    # the second webinar, asked right after the first (the same shape, so the same statements), gets
+    # its own figures and lists, and so does the first again.
+    first, second = dataset["webinars"]
+    with app.test_request_context():
+        horizon = load_horizon(dataset["today"])
+        seen = []
+        for webinar in (first, second, first):
+            data = dashboard.dashboard(Scope(webinar=webinar), "id", horizon)
+            seen.append((data["figures"]["total"], data["figures"]["overdue"], data["figures"]["due_soon"],
+                         [line.title for line in data["overdue_items"]],
+                         [line.title for line in data["blocked_items"]], len(data["activity"])))
+    assert seen[0] == seen[2]
+    assert seen[0][:2] == (6, 2) and seen[0][3] == ["Tindak lanjut nomor 1", "Tindak lanjut nomor 3"]
+    assert seen[1][:2] == (3, 0) and seen[1][3:5] == ([], [])
+    assert (seen[0][2], seen[1][2]) == (_soon(app, dataset["today"], 3), _soon(app, dataset["today"], 7, 8))
+
+
 def test_webinar_scope_changes_the_figures(app, dataset):
     first, second = dataset["webinars"]
     figures = _figures(app, webinar=str(first))

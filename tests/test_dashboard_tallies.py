@@ -6,8 +6,8 @@ from datetime import timedelta
 from sqlalchemy import select, text, update
 
 from tracker.extensions import db
-from tracker.models import ActionItem, ItemTally, Role, Status, Theme
-from tracker.models.tallies import GRAIN_COLUMNS, GRAINS
+from tracker.models import ActionItem, ItemTally, Role, Status, Theme, utcnow
+from tracker.models.tallies import recount_parts
 from tracker.services import dashboard, dashboard_counts
 from tracker.services.dashboard_scope import Scope
 from tracker.services.horizon import load_horizon
@@ -23,10 +23,8 @@ def _tallies() -> dict:
 
 def _recount() -> dict:
     found = {}
-    for grain in GRAINS:
-        column = GRAIN_COLUMNS[grain].format(row="action_items")
-        for key, status, n in db.session.execute(text(
-                f"SELECT {column}, status, count(*) FROM action_items GROUP BY {column}, status")):
+    for grain, select_list, group_by in recount_parts(db.engine.dialect.name):
+        for key, status, n in db.session.execute(text(f"SELECT {select_list} FROM action_items GROUP BY {group_by}")):
             found[(grain, key, status)] = n
     return found
 
@@ -39,8 +37,12 @@ def _random_items(count: int, seed: int = 7):
     themes = list(db.session.scalars(select(Theme.id))) + [None]
     for number in range(count):
         due = rng.choice([None, today + timedelta(days=rng.randint(-20, 20))])
-        add_item(rng.choice(webinars), rng.choice(owners), status=rng.choice(list(Status)),
-                 title=f"Acak {number}", due_date=due, theme_id=rng.choice(themes))
+        item = add_item(rng.choice(webinars), rng.choice(owners), status=rng.choice(list(Status)),
+                        title=f"Acak {number}", due_date=due, theme_id=rng.choice(themes))
+        # Logged and completed at any hour of the last 14 weeks: the trend's weeks and their edges.
+        item.created_at = utcnow() - timedelta(hours=rng.randint(0, 14 * 7 * 24), minutes=rng.randint(0, 59))
+        if item.completed_at is not None:
+            item.completed_at = utcnow() - timedelta(hours=rng.randint(0, 14 * 7 * 24), minutes=rng.randint(0, 59))
     db.session.commit()
     return rng, webinars, owners, themes
 
@@ -58,7 +60,7 @@ def test_tallies_follow_orm_core_and_raw_sql_changes(app, db_ctx):
         assert _tallies() == _recount()
         # Core and raw SQL, as a restore or an administrator's fix would.
         db.session.execute(update(ActionItem).where(ActionItem.id == items[0].id).values(status=Status.CANCELLED))
-        db.session.execute(text("UPDATE action_items SET webinar_id = :w WHERE id = :i"),
+        db.session.execute(text("UPDATE action_items SET webinar_id = :w, number = 9000 + id, due_date = NULL WHERE id = :i"),
                            {"w": webinars[2].id, "i": items[1].id})
         db.session.execute(text("DELETE FROM item_history WHERE item_id = :i"), {"i": items[2].id})
         db.session.execute(text("DELETE FROM item_supporters WHERE item_id = :i"), {"i": items[2].id})

@@ -91,3 +91,27 @@ def test_translations_follow_a_forced_locale_within_one_request(app):
             assert show_date(date(2023, 12, 18), "long") == "18 December 2023"
         assert gettext("Overdue") == "Terlambat"
         assert show_date(date(2023, 12, 18), "long") == "18 Desember 2023"
+
+
+def test_the_apps_gettext_answers_as_flask_babel_does(app):
+    """tracker.i18n keeps the catalog per request but never disagrees with Flask-Babel, in any locale."""
+    from contextlib import nullcontext
+
+    import flask_babel
+    from flask import session
+
+    from tracker.i18n import gettext, ngettext
+
+    plural = ("%(num)d item created.", "%(num)d items created.")
+    with app.test_request_context("/"):
+        for forced in (None, "en", "id"):
+            with flask_babel.force_locale(forced) if forced else nullcontext():
+                assert gettext("Overdue") == flask_babel.gettext("Overdue")
+                assert gettext("Item %(code)s saved.", code="S28-01") == \
+                    flask_babel.gettext("Item %(code)s saved.", code="S28-01")
+                for count in (1, 3):
+                    assert ngettext(*plural, count) == flask_babel.ngettext(*plural, count)
+        assert gettext("Overdue") == "Terlambat" and ngettext(*plural, 3) == "3 tindak lanjut dibuat."
+        session["lang"] = "en"
+        flask_babel.refresh()  # e.g. after the user switched language within this request
+        assert gettext("Overdue") == "Overdue" and ngettext(*plural, 3) == "3 items created."

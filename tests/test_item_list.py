@@ -8,6 +8,7 @@ from sqlalchemy import select, update
 from tests.conftest import add_item, add_webinar, get_user
 from tracker.extensions import db
 from tracker.models import ActionItem, Priority, Status, Theme, Unit, Webinar
+from tracker.services.item_filter import SORTS
 from tracker.timeutil import local_today
 
 CODE_RE = re.compile(r'class="text-nowrap item-code"><a href="/items/(\d+)">([^<]+)</a>')
@@ -285,7 +286,7 @@ def test_query_count_does_not_grow_with_rows(client, users, db_ctx, count_querie
 def test_filter_round_trips_through_the_query_string(app):
     from werkzeug.datastructures import MultiDict
 
-    from tracker.services.item_query import ItemFilter
+    from tracker.services.item_filter import ItemFilter
 
     args = MultiDict([("status", "terhambat"), ("status", "baru"), ("owner", "3"), ("overdue", "1"),
                       ("due_from", "2024-01-31"), ("q", "  regulasi   daerah "), ("sort", "code"),
@@ -301,14 +302,15 @@ def test_filter_round_trips_through_the_query_string(app):
         assert "page" not in item_filter.query_args()  # exports and links to page 1
 
 
-@pytest.mark.parametrize("sort", ["due", "updated"])
+@pytest.mark.parametrize("sort", SORTS)
 def test_next_and_previous_links_walk_the_same_pages_as_page_numbers(client, users, db_ctx, sort):
     client.login("anggota")
     today = local_today()
     with db_ctx():
-        anggota, webinar = get_user("anggota"), add_webinar(28)
-        for number in range(60):  # repeated due dates, and every seventh item without one
-            add_item(webinar, anggota, due_date=None if number % 7 == 0 else today + timedelta(days=number % 4))
+        anggota, webinars = get_user("anggota"), [add_webinar(28), add_webinar(3, "Seri awal")]
+        for number in range(60):  # repeated due dates and priorities, every seventh item without a due date
+            add_item(webinars[number % 2], anggota, priority=list(Priority)[number % 3],
+                     due_date=None if number % 7 == 0 else today + timedelta(days=number % 4))
         db.session.commit()
     by_number = [codes(client.get(f"/items?sort={sort}&page={page}")) for page in (1, 2, 3)]
     assert sum(len(page) for page in by_number) == 60
@@ -333,7 +335,8 @@ def test_a_bad_cursor_is_ignored_with_a_notice(client, users, db_ctx):
         anggota, webinar = get_user("anggota"), add_webinar(28)
         add_item(webinar, anggota)
         db.session.commit()
-    for cursor in ("zzz", "2026-13-01~5", "~0", "~99999999999", "x" * 100):
+    # ... and "~5", an undated item's link from before due order became one order with undated items last.
+    for cursor in ("zzz", "2026-13-01~5", "~0", "~99999999999", "x" * 100, "~5"):
         response = client.get("/items", query_string={"after": cursor})
         assert response.status_code == 200
         assert "Posisi halaman yang tidak sah diabaikan" in response.get_data(as_text=True)
@@ -366,9 +369,9 @@ def test_typed_page_numbers_in_due_order_cross_into_undated_items(client, users,
 
 def test_a_long_list_counts_up_to_a_limit_and_pages_on(client, users, db_ctx, monkeypatch):
     """Past COUNT_LIMIT matches the list says "more than", pages without "of N", and still ends right."""
-    from tracker.services import item_query
+    from tracker.services import item_pages
 
-    monkeypatch.setattr(item_query, "COUNT_LIMIT", 30)
+    monkeypatch.setattr(item_pages, "COUNT_LIMIT", 30)
     client.login("anggota")
     today = local_today()
     with db_ctx():

@@ -7,7 +7,9 @@ from sqlalchemy import select
 
 from tests.conftest import add_item, add_webinar, get_user
 from tracker.extensions import db
-from tracker.models import ActionItem, Status, Webinar
+from tracker.models import ActionItem, Setting, Status, Webinar
+from tracker.services.horizon import load_horizon
+from tracker.services.my_tasks import MY_GROUP_LIMIT
 from tracker.timeutil import local_today
 
 SECTION_RE = re.compile(r'<section class="task-group task-group-(\w+)[^"]*"(.*?)</section>', re.S)
@@ -33,11 +35,16 @@ def offered_moves(card: str) -> list[str]:
 
 @pytest.fixture()
 def tasks(app, users):
-    """anggota's items in every situation, plus one supported and one unrelated item: their ids."""
+    """anggota's items in every situation, plus one supported and one unrelated item: their ids.
+
+    "Due soon" is the working-day setting (3 by default): "last_soon" is due on its last day,
+    "after_soon" the day after.
+    """
     today = local_today()
     with app.app_context():
         anggota, anggota2 = get_user("anggota"), get_user("anggota2")
         webinar = add_webinar()
+        last_soon = (load_horizon(today).soon_until - today).days
 
         def item(key, owner, status, due, **fields):
             due_date = today + timedelta(days=due) if due is not None else None
@@ -46,13 +53,14 @@ def tasks(app, users):
         made = dict([
             item("overdue", anggota, Status.IN_PROGRESS, -2),
             item("today", anggota, None, 0),
-            item("in5", anggota, Status.BLOCKED, 5),
+            item("last_soon", anggota, Status.BLOCKED, last_soon),
+            item("after_soon", anggota, None, last_soon + 1),
             item("in30", anggota, Status.IN_PROGRESS, 30),
             item("nodue", anggota, None, None),
             item("done", anggota, Status.DONE, -1, evidence_url="https://example.go.id/bukti"),
             item("verified", anggota, Status.VERIFIED, -4),
             item("cancelled", anggota, Status.CANCELLED, -4),
-            item("supported", anggota2, Status.IN_PROGRESS, 3, supporters=[anggota]),
+            item("supported", anggota2, Status.IN_PROGRESS, 1, supporters=[anggota]),
             item("unrelated", anggota2, None, -5),
         ])
         db.session.commit()
@@ -65,11 +73,11 @@ def test_groups_and_their_order(client, tasks):
     text = response.get_data(as_text=True)
     assert groups_of(response) == {
         "overdue": [tasks["overdue"]],
-        "soon": [tasks["today"], tasks["supported"], tasks["in5"]],
-        "later": [tasks["in30"], tasks["nodue"]],
+        "soon": [tasks["today"], tasks["supported"], tasks["last_soon"]],
+        "later": [tasks["after_soon"], tasks["in30"], tasks["nodue"]],
         "waiting": [tasks["done"]],
     }
-    for heading in ("Terlambat", "Tenggat dalam 7 hari", "Nanti", "Menunggu verifikasi"):
+    for heading in ("Terlambat", "Segera jatuh tempo", "Nanti", "Menunggu verifikasi"):
         assert heading in text
     assert "<title>Tugas saya" in text
 
@@ -79,10 +87,10 @@ def test_due_colours(client, tasks):
     cards = cards_of(client.get("/my"))
     assert "due-overdue" in cards[tasks["overdue"]] and "terlambat" in cards[tasks["overdue"]]
     assert "due-today" in cards[tasks["today"]] and "hari ini" in cards[tasks["today"]]
-    assert "due-soon" in cards[tasks["in5"]]
-    assert "due-later" in cards[tasks["in30"]]
+    assert "due-soon" in cards[tasks["last_soon"]]
+    assert "due-later" in cards[tasks["after_soon"]] and "due-later" in cards[tasks["in30"]]
     assert "tanpa tenggat" in cards[tasks["nodue"]]
-    assert "pendukung" in cards[tasks["supported"]] and "pendukung" not in cards[tasks["in5"]]
+    assert "pendukung" in cards[tasks["supported"]] and "pendukung" not in cards[tasks["last_soon"]]
 
 
 def test_quick_status_form_offers_only_allowed_moves(client, tasks):
@@ -90,7 +98,7 @@ def test_quick_status_form_offers_only_allowed_moves(client, tasks):
     cards = cards_of(client.get("/my"))
     assert offered_moves(cards[tasks["overdue"]]) == ["terhambat", "selesai"]
     assert offered_moves(cards[tasks["today"]]) == ["dikerjakan"]
-    assert offered_moves(cards[tasks["in5"]]) == ["dikerjakan", "selesai"]
+    assert offered_moves(cards[tasks["last_soon"]]) == ["dikerjakan", "selesai"]
     assert offered_moves(cards[tasks["supported"]]) == ["terhambat", "selesai"]
     # A member cannot verify: a done item has no quick form.
     assert "<form" not in cards[tasks["done"]]
@@ -168,9 +176,36 @@ def test_query_count_does_not_grow_with_items(client, users, db_ctx, count_queri
         assert sum(map(len, groups_of(client.get("/my")).values())) == 3
     add(57)
     with count_queries() as large:
-        assert sum(map(len, groups_of(client.get("/my")).values())) == 38  # "later" shows 20 of its 42
-    # user, the numbered ids of the shown items, those items with webinar/owner/theme/unit, their supporters
-    assert len(small) == len(large) == 4
+        shown = groups_of(client.get("/my"))
+    with db_ctx():
+        horizon = load_horizon(today)
+        later = [item for item in db.session.scalars(select(ActionItem))
+                 if item.is_open and not item.is_overdue(today) and not item.is_due_soon(horizon)]
+    assert len(later) > MY_GROUP_LIMIT and len(shown["later"]) == MY_GROUP_LIMIT
+    # user, the request's horizon (the "due soon" setting and days off), the numbered ids of the shown
+    # items, those items with webinar/owner/theme/unit, their supporters
+    assert len(small) == len(large) == 5
+
+
+def test_the_due_soon_setting_decides_the_soon_group(client, users, db_ctx):
+    """An administrator's "due soon" working days move items between "soon" and "later" on /my."""
+    today = local_today()
+    with db_ctx():
+        first_later = load_horizon(today).soon_until + timedelta(days=1)  # the default: 3 working days
+        item = add_item(add_webinar(), get_user("anggota"), status=Status.IN_PROGRESS, due_date=first_later)
+        db.session.commit()
+        item_id = item.id
+    client.login("anggota")
+    assert groups_of(client.get("/my"))["later"] == [item_id]
+    with db_ctx():
+        db.session.add(Setting(key="due_soon_working_days", value="10"))
+        db.session.commit()
+    groups = groups_of(client.get("/my"))
+    assert groups["soon"] == [item_id] and groups["later"] == []
+    with db_ctx():
+        db.session.get(Setting, "due_soon_working_days").value = "0"
+        db.session.commit()
+    assert groups_of(client.get("/my"))["later"] == [item_id]
 
 
 def test_a_long_group_shows_the_first_20_and_links_to_the_list(client, users, db_ctx):

@@ -59,3 +59,47 @@ def test_mismatched_confirmation_is_explained(client, users):
     })
     assert response.status_code == 422
     assert "Kata sandi tidak sama." in response.get_data(as_text=True)
+
+
+def test_profile_and_admin_pages_run_no_queries_while_their_templates_render(app, client, users):
+    """The view works out what a page shows; the template only shows it (tokens, units, days)."""
+    from contextlib import contextmanager
+
+    from flask import before_render_template, template_rendered
+    from sqlalchemy import event
+
+    from tracker.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+    rendering, during = [0], []
+
+    def started(sender, **extra):
+        rendering[0] += 1
+
+    def finished(sender, **extra):
+        rendering[0] -= 1
+
+    def statement(conn, cursor, sql, *args):
+        if rendering[0] and not sql.lstrip().upper().startswith(("BEGIN", "PRAGMA")):
+            during.append(sql)
+
+    @contextmanager
+    def watching():
+        before_render_template.connect(started, app)
+        template_rendered.connect(finished, app)
+        event.listen(engine, "before_cursor_execute", statement)
+        try:
+            yield
+        finally:
+            event.remove(engine, "before_cursor_execute", statement)
+            template_rendered.disconnect(finished, app)
+            before_render_template.disconnect(started, app)
+
+    client.login("admin")
+    client.submit("/profile/tokens", {"token-name": "uji"})
+    client.submit("/profile/calendar")
+    with watching():
+        for url in ("/profile", "/admin/users", "/admin/non-working-days"):
+            assert client.get(url).status_code == 200
+    assert during == []

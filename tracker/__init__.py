@@ -29,25 +29,20 @@ def create_app(config_class: type = Config) -> Flask:
 
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_helpers(app)
+    return app
 
-    from tracker import (
-        audit,
-        badges,
-        cli,
-        display,
-        errors,
-        headers,
-        i18n,
-        navigation,
-        permissions,
-        reminders_cli,
-        security,
-        validation,
-    )
+
+def _init_extensions(app: Flask) -> None:
+    """Bind the database, the transaction boundary, CSRF, sign-in, headers, logging and languages."""
+    from tracker import audit, headers, i18n, security, transactions, validation
     from tracker.database import configure_sqlite
     from tracker.extensions import babel, csrf, db, login_manager, migrate
 
     db.init_app(app)
+    transactions.init_app(app)  # first registered, so it runs after every other after_request hook
     migrate.init_app(app, db)
     csrf.init_app(app)
     security.init_login(app, login_manager)
@@ -59,6 +54,9 @@ def create_app(config_class: type = Config) -> Flask:
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
 
+
+def _register_blueprints(app: Flask) -> None:
+    """One blueprint per area of the app."""
     from tracker.views import (
         admin,
         api,
@@ -78,6 +76,11 @@ def create_app(config_class: type = Config) -> Flask:
                    calendar, api):
         app.register_blueprint(module.bp)
 
+
+def _register_helpers(app: Flask) -> None:
+    """Template helpers, error pages and the flask commands."""
+    from tracker import badges, cli, display, errors, navigation, permissions, reminders_cli
+
     permissions.register_template_helpers(app)
     navigation.register(app)
     display.register(app)
@@ -85,7 +88,6 @@ def create_app(config_class: type = Config) -> Flask:
     errors.register(app)
     cli.register(app)
     reminders_cli.register(app)
-    return app
 
 
 def _resolve_secret_key(app: Flask) -> None:

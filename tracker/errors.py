@@ -1,12 +1,12 @@
 """Friendly error pages in the user's language."""
 from flask import Flask, render_template
 from flask.globals import request_ctx
-from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from tracker.audit import security_event
-from tracker.extensions import db
+from tracker.i18n import gettext as _
+from tracker.transactions import discard
 
 
 def _messages():
@@ -47,5 +47,5 @@ def register(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected_error(error):
         app.logger.exception("unhandled error")
-        db.session.rollback()
+        discard()  # a failed flush leaves the session unusable; the error page still needs it
         return render_error(500)

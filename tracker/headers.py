@@ -21,6 +21,7 @@ CSP = "; ".join([
 
 @cache
 def _static_version(static_folder: str, filename: str) -> str | None:
+    """The first 12 hex digits of the file's sha256, or None when there is no such file."""
     path = Path(static_folder) / filename
     if not path.is_file():
         return None
@@ -28,6 +29,7 @@ def _static_version(static_folder: str, filename: str) -> str | None:
 
 
 def init_app(app: Flask) -> None:
+    """Version static URLs and add the security and caching headers to every response."""
     @app.url_defaults
     def version_static_urls(endpoint, values):
         """/static/x.css?v=<hash>: browsers may keep the file for a year and still see new versions."""
@@ -38,6 +40,7 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def security_headers(response):
+        """CSP and friends on every response; pages are never cached, static files are."""
         headers = response.headers
         headers.setdefault("Content-Security-Policy", CSP)
         headers.setdefault("X-Content-Type-Options", "nosniff")

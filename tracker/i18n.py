@@ -1,9 +1,10 @@
-"""Language and time-zone selection, and template filters that show dates the Indonesian way.
+"""Language and time-zone selection, the app's one gettext, and dates shown the Indonesian way.
 
-A page calls gettext hundreds of times; Flask-Babel looks the catalog up through several context
-proxies on every call (about 8 µs). `language()` keeps the catalog for the request's current
-locale on Flask-Babel's own per-request namespace, so the lookup happens once per request and
-again only when the locale changes (`force_locale`, `refresh`).
+Every module translates through this module's gettext/ngettext/lazy_gettext (a test keeps it so).
+A page calls gettext hundreds of times; Flask-Babel's own gettext resolves the domain, the locale
+and the catalog through several context proxies on every call. `language()` keeps the catalog on
+`flask.g` under our own name and only asks Flask-Babel (public `get_locale()`) which locale is in
+force, so `force_locale` and `refresh` still switch the language within a request.
 """
 from datetime import UTC, date, datetime
 from functools import lru_cache
@@ -13,7 +14,6 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date as babel_format_date
 from babel.support import NullTranslations
 from flask import Flask, current_app, g, has_request_context, session
-from flask.globals import _cv_app
 from flask_babel import Babel, get_locale, get_translations
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
@@ -45,23 +45,26 @@ def select_locale() -> str:
 
 def language() -> Language:
     """The current language, looked up once per request (per locale) instead of once per string."""
-    app_ctx = _cv_app.get(None)  # the app context itself: `g` through its proxy costs more than the lookup
-    if app_ctx is not None:
-        babel_ctx = getattr(app_ctx.g, "_flask_babel", None)  # Flask-Babel 4's per-request namespace (pinned)
-        cached = getattr(babel_ctx, "tl_language", None)
-        if cached is not None and cached.locale is getattr(babel_ctx, "babel_locale", None):
-            return cached
-    locale = get_locale()  # creates the namespace and resolves the locale when needed
+    locale = get_locale()  # Flask-Babel's answer, which force_locale and refresh change
+    cached = g.get("tracker_language") if locale is not None else None
+    if cached is not None and cached.locale is locale:
+        return cached
     found = Language(locale, str(locale or "id"), get_translations(), local_zone())
     if locale is not None:
-        g._flask_babel.tl_language = found
+        g.tracker_language = found
     return found
 
 
 def gettext(string: str, **variables) -> str:
-    """flask_babel.gettext with the catalog looked up once per request."""
+    """The message in the current language, with %(name)s variables filled in."""
     text = language().catalog.ugettext(string)
     return text % variables if variables else text
+
+
+def ngettext(singular: str, plural: str, num: int, **variables) -> str:
+    """The singular or plural message for num in the current language; %(num)d is filled in too."""
+    variables.setdefault("num", num)
+    return language().catalog.ungettext(singular, plural, num) % variables
 
 
 def N_(string: str) -> str:  # noqa: N802 (the conventional name, which extraction knows)
@@ -105,6 +108,7 @@ def show_datetime(value: datetime | None) -> str:
 
 
 def init_app(app: Flask, babel: Babel) -> None:
+    """Choose the locale per request; templates translate and show dates through this module."""
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: language().catalog.ugettext(s),

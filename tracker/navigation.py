@@ -14,7 +14,7 @@ NAV = [
     ("reports.index", _l("Reports"), permissions.can_view_dashboard),
     ("admin.users", _l("Users"), permissions.can_manage_users),
     ("settings.edit", _l("Settings"), permissions.can_manage_users),
-    ("calendar.non_working_days_page", _l("Days off"), permissions.can_manage_users),
+    ("admin.non_working_days", _l("Days off"), permissions.can_manage_users),
 ]
 
 

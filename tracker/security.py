@@ -1,13 +1,14 @@
 """Sessions: Flask-Login with a per-user session token, the login wall, idle and absolute timeouts."""
 import time
 
-from flask import Flask, current_app, flash, request, session
-from flask_babel import gettext as _
+from flask import Flask, current_app, flash, g, request, session
 from flask_login import LoginManager, current_user, login_user, logout_user
 
 from tracker.extensions import db
+from tracker.i18n import gettext as _
 from tracker.i18n import lazy_gettext as _l
-from tracker.models import User
+from tracker.models import TokenKind, User
+from tracker.services import tokens
 
 
 def init_login(app: Flask, login_manager: LoginManager) -> None:
@@ -18,12 +19,15 @@ def init_login(app: Flask, login_manager: LoginManager) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
     login_manager.user_loader(load_user)
+    login_manager.request_loader(load_token_user)
     app.before_request(_enforce_session_age)
     app.before_request(_require_login)
 
 
 def load_user(session_id: str) -> User | None:
     """Find the user of a session id "<user id>:<session token>"; a stale token means no user."""
+    if api_authorization() is not None:
+        return None  # an API request that sends credentials is judged by them alone
     user_id, _sep, token = session_id.partition(":")
     if not user_id.isdigit() or not token:
         return None
@@ -31,6 +35,26 @@ def load_user(session_id: str) -> User | None:
     if user is None or not user.active or user.session_token != token:
         return None
     return user
+
+
+def api_authorization() -> str | None:
+    """The Authorization header of an API request (then its only credential), else None."""
+    if request.blueprint != "api":
+        return None
+    return request.headers.get("Authorization")
+
+
+def load_token_user(_request) -> User | None:
+    """The user of a valid `Authorization: Bearer` API token (kept on g.api_token), else None."""
+    header = api_authorization()
+    if header is None:
+        return None
+    scheme, _sep, secret = header.strip().partition(" ")
+    token = tokens.find_active(secret.strip(), TokenKind.API) if scheme.lower() == "bearer" else None
+    if token is None:
+        return None
+    g.api_token = token
+    return token.user
 
 
 def start_session(user: User) -> None:
@@ -70,6 +94,7 @@ def _enforce_session_age():
 
 
 def _require_login():
+    """Send a visitor who is not signed in to the sign-in page, unless the view is public."""
     if request.endpoint is None or request.endpoint == "static":
         return None
     view = current_app.view_functions.get(request.endpoint)

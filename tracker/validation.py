@@ -3,8 +3,8 @@ from datetime import date, datetime
 from urllib.parse import urlsplit
 
 from flask import request
-from flask_babel import gettext as _
 
+from tracker.i18n import gettext as _
 from tracker.services.errors import InvalidInput
 
 MAX_URL = 500

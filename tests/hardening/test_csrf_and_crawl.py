@@ -36,8 +36,8 @@ def _payload(endpoint: str, world: dict) -> dict:
         "profile.preferences": {"pref-language": "en"},
         "profile.password": {"pw-current_password": "rahasia-uji-123", "pw-new_password": "kuda laut biru 42",
                              "pw-confirm": "kuda laut biru 42"},
-        "calendar.create_api_token": {"token-name": "palsu"},
-        "calendar.non_working_days_page": {"day": due, "description": "Libur palsu"},
+        "profile.create_api_token": {"token-name": "palsu"},
+        "admin.non_working_days": {"day": due, "description": "Libur palsu"},
         "auth.login": {"username": "admin", "password": "rahasia-uji-123"},
     }.get(endpoint, {})
 
@@ -99,8 +99,8 @@ def test_every_write_without_this_sessions_token_is_refused(app, client, make_cl
 
 
 CONTROL = ["items.edit", "items.status", "items.comment", "webinars.new", "webinars.edit", "webinars.bulk",
-           "admin.new_user", "admin.edit_user", "settings.edit", "main.set_language", "calendar.create_api_token",
-           "calendar.non_working_days_page", "reports.create_snapshot", "items.decide"]
+           "admin.new_user", "admin.edit_user", "settings.edit", "main.set_language", "profile.create_api_token",
+           "admin.non_working_days", "reports.create_snapshot", "items.decide"]
 
 
 def test_the_same_writes_with_the_token_do_change_data(app, client, world, snapshot):

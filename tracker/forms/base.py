@@ -3,10 +3,9 @@
 WTForms ships no Indonesian catalog, so its built-in messages are listed here for extraction into
 our catalogs, and forms translate through Flask-Babel instead of WTForms' own domain.
 """
-from flask_babel import ngettext
 from flask_wtf import FlaskForm
 
-from tracker.i18n import gettext, language
+from tracker.i18n import gettext, language, ngettext
 from tracker.i18n import lazy_gettext as _l
 
 # Extraction only: the messages WTForms' validators and fields produce.

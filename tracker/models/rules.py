@@ -9,7 +9,7 @@ A test fails when a literal status tuple or a `due_date <` comparison appears ou
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, true
+from sqlalchemy import Date, and_, func, literal_column, true
 from sqlalchemy.ext.hybrid import hybrid_method, hybrid_property
 
 from tracker.models.enums import Role, Status
@@ -29,6 +29,10 @@ CATEGORY_STATUSES = (
     ("belum", (Status.NEW,)),
     ("tidak_dapat", (Status.CANCELLED,)),
 )
+# Where items without a due date sort: after every dated one (written as a literal, not a bound
+# parameter, so that the query's expression is the indexed one on SQLite and PostgreSQL alike).
+FAR_FUTURE = date(9999, 12, 31)
+_FAR_FUTURE_SQL = literal_column(f"'{FAR_FUTURE.isoformat()}'", Date)
 # Roles that lead the work: assign, verify, reopen, cancel.
 LEAD_ROLES = (Role.HEAD, Role.ADMIN)
 # Roles whose people may own (be penanggung jawab of) or support an item.
@@ -83,12 +87,23 @@ class ItemRules:
 
     @hybrid_property
     def is_verified(self) -> bool:
+        """Verified by a head: complete for the completion rate."""
         return self.status == Status.VERIFIED
 
     @hybrid_property
     def counts_toward_completion(self) -> bool:
         """Part of the completion rate's denominator: every item that is not cancelled."""
         return self.status != Status.CANCELLED
+
+    @hybrid_property
+    def due_key(self) -> date:
+        """The due date, or FAR_FUTURE without one: the list's due order (index ix_action_items_due_key)."""
+        return self.due_date if self.due_date is not None else FAR_FUTURE
+
+    @due_key.inplace.expression
+    @classmethod
+    def _due_key_expression(cls):
+        return func.coalesce(cls.due_date, _FAR_FUTURE_SQL)
 
     @hybrid_method
     def is_overdue(self, today: date) -> bool:

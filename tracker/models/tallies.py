@@ -10,10 +10,36 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from tracker.models.base import Base
 
-GRAINS = ("webinar", "theme", "owner")
-GRAIN_COLUMNS = {"webinar": "{row}.webinar_id", "theme": "COALESCE({row}.theme_id, 0)",
-                 "owner": "COALESCE({row}.owner_id, 0)"}
-CHANGED = ("status", "webinar_id", "theme_id", "owner_id")
+GRAINS = ("webinar", "theme", "owner", "due", "opened", "completed")
+# What each grain counts by: (key, status) as SQL over a row ({row} is NEW, OLD or the table), per dialect.
+# due: days since 1970 of the due date (-1: none); opened/completed: hours since 1970 (UTC) of the
+# creation or completion time (-1: not completed), so that a week starting at local midnight (any
+# whole-hour zone such as WITA) is a range of keys.
+_SQLITE_KEYS = {
+    "due": "COALESCE(CAST(julianday({row}.due_date) - 2440587.5 AS INTEGER), -1)",
+    "opened": "CAST(strftime('%s', {row}.created_at) AS INTEGER) / 3600",
+    "completed": "COALESCE(CAST(strftime('%s', {row}.completed_at) AS INTEGER) / 3600, -1)",
+}
+_POSTGRESQL_KEYS = {
+    "due": "COALESCE({row}.due_date - DATE '1970-01-01', -1)",
+    "opened": "floor(extract(epoch FROM {row}.created_at) / 3600)::integer",
+    "completed": "COALESCE(floor(extract(epoch FROM {row}.completed_at) / 3600)::integer, -1)",
+}
+_COMMON_KEYS = {"webinar": "{row}.webinar_id", "theme": "COALESCE({row}.theme_id, 0)",
+                "owner": "COALESCE({row}.owner_id, 0)"}
+ANY_STATUS = "*"  # opened and completed are counted whatever the status
+CHANGED = ("status", "webinar_id", "theme_id", "owner_id", "due_date", "created_at", "completed_at")
+
+
+def key_sql(grain: str, dialect: str, row: str) -> str:
+    """The SQL of a grain's key for a row on a dialect."""
+    keys = {**_COMMON_KEYS, **(_POSTGRESQL_KEYS if dialect == "postgresql" else _SQLITE_KEYS)}
+    return keys[grain].format(row=row)
+
+
+def status_sql(grain: str, row: str) -> str:
+    """The SQL of a grain's status for a row."""
+    return f"'{ANY_STATUS}'" if grain in ("opened", "completed") else f"{row}.status"
 
 
 class ItemTally(Base):
@@ -27,8 +53,9 @@ class ItemTally(Base):
     n: Mapped[int] = mapped_column(default=0)
 
 
-def _values(row: str, delta: int) -> str:
-    return ", ".join(f"('{grain}', {GRAIN_COLUMNS[grain].format(row=row)}, {row}.status, {delta})" for grain in GRAINS)
+def _values(dialect: str, row: str, delta: int) -> str:
+    return ", ".join(f"('{grain}', {key_sql(grain, dialect, row)}, {status_sql(grain, row)}, {delta})"
+                     for grain in GRAINS)
 
 
 def _sqlite_statements() -> list[str]:
@@ -36,10 +63,10 @@ def _sqlite_statements() -> list[str]:
            "ON CONFLICT (grain, key, status) DO UPDATE SET n = n + excluded.n;")
     changed = " OR ".join(f"OLD.{column} IS NOT NEW.{column}" for column in CHANGED)
     return [
-        f"CREATE TRIGGER item_tallies_insert AFTER INSERT ON action_items BEGIN {add.format(values=_values('NEW', 1))} END",
-        f"CREATE TRIGGER item_tallies_delete AFTER DELETE ON action_items BEGIN {add.format(values=_values('OLD', -1))} END",
+        f"CREATE TRIGGER item_tallies_insert AFTER INSERT ON action_items BEGIN {add.format(values=_values('sqlite', 'NEW', 1))} END",
+        f"CREATE TRIGGER item_tallies_delete AFTER DELETE ON action_items BEGIN {add.format(values=_values('sqlite', 'OLD', -1))} END",
         f"CREATE TRIGGER item_tallies_update AFTER UPDATE OF {', '.join(CHANGED)} ON action_items "
-        f"WHEN {changed} BEGIN {add.format(values=_values('OLD', -1))} {add.format(values=_values('NEW', 1))} END",
+        f"WHEN {changed} BEGIN {add.format(values=_values('sqlite', 'OLD', -1))} {add.format(values=_values('sqlite', 'NEW', 1))} END",
     ]
 
 
@@ -50,11 +77,11 @@ def _postgresql_statements() -> list[str]:
              "SELECT grain, key, status, sum(delta) FROM (VALUES {values}) AS change (grain, key, status, delta) "
              "GROUP BY grain, key, status ORDER BY grain, key, status "
              "ON CONFLICT (grain, key, status) DO UPDATE SET n = item_tallies.n + EXCLUDED.n;")
-    both = f"{_values('OLD', -1)}, {_values('NEW', 1)}"
+    both = f"{_values('postgresql', 'OLD', -1)}, {_values('postgresql', 'NEW', 1)}"
     return [
         "CREATE OR REPLACE FUNCTION item_tallies_change() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-        f"IF TG_OP = 'INSERT' THEN {apply.format(values=_values('NEW', 1))} "
-        f"ELSIF TG_OP = 'DELETE' THEN {apply.format(values=_values('OLD', -1))} "
+        f"IF TG_OP = 'INSERT' THEN {apply.format(values=_values('postgresql', 'NEW', 1))} "
+        f"ELSIF TG_OP = 'DELETE' THEN {apply.format(values=_values('postgresql', 'OLD', -1))} "
         f"ELSIF {changed} THEN {apply.format(values=both)} "
         "END IF; RETURN NULL; END $$",
         f"CREATE TRIGGER item_tallies_change AFTER INSERT OR DELETE OR UPDATE OF {', '.join(CHANGED)} "
@@ -75,12 +102,21 @@ def drop_statements(dialect: str) -> list[str]:
     return [f"DROP TRIGGER IF EXISTS item_tallies_{name}" for name in ("insert", "delete", "update")]
 
 
-def rebuild_statement() -> str:
+def rebuild_statement(dialect: str) -> str:
     """SQL that fills the tallies from the items (after the tallies table was emptied)."""
-    parts = [f"SELECT '{grain}', {GRAIN_COLUMNS[grain].format(row='action_items')}, status, count(*) "
-             f"FROM action_items GROUP BY {GRAIN_COLUMNS[grain].format(row='action_items')}, status"
-             for grain in GRAINS]
-    return "INSERT INTO item_tallies (grain, key, status, n) " + " UNION ALL ".join(parts)
+    return "INSERT INTO item_tallies (grain, key, status, n) " + " UNION ALL ".join(
+        f"SELECT '{grain}', {select_list} FROM action_items GROUP BY {group_by}"
+        for grain, select_list, group_by in recount_parts(dialect))
+
+
+def recount_parts(dialect: str) -> list[tuple[str, str, str]]:
+    """Per grain: the select list (key, status, count) and the GROUP BY that count the items afresh."""
+    parts = []
+    for grain in GRAINS:
+        key, status = key_sql(grain, dialect, "action_items"), status_sql(grain, "action_items")
+        group_by = key if status.startswith("'") else f"{key}, {status}"
+        parts.append((grain, f"{key}, {status}, count(*)", group_by))
+    return parts
 
 
 def _create_triggers(target, connection, **kw) -> None:

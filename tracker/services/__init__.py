@@ -1,1 +1,1 @@
-"""Services change models and write history; views commit once."""
+"""Services change models, write history and flush; tracker.transactions commits each request once."""

@@ -1,9 +1,9 @@
 """Account rules: creating users, changing roles, deactivating (shared by the admin pages and the CLI)."""
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from tracker.audit import security_event
 from tracker.extensions import db
+from tracker.i18n import gettext as _
 from tracker.models import Role, User
 
 

@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime
 
 from flask import current_app
 from flask_babel import get_locale
-from flask_babel import gettext as _
 
+from tracker.i18n import gettext as _
 from tracker.models import ActionItem, Horizon, ItemHistory, Priority, Status, User, Webinar
 from tracker.services.errors import InvalidInput
 from tracker.validation import MAX_ID

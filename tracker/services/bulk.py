@@ -9,11 +9,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from tracker.extensions import db
+from tracker.i18n import gettext as _
+from tracker.i18n import ngettext
 from tracker.models import ActionItem, Priority, Theme, User, Webinar
 from tracker.permissions import can_bulk_enter
 from tracker.services.errors import InvalidInput, NotAllowed

@@ -4,19 +4,24 @@ No memo: every request counts afresh, cheaply. Without a period the counts per s
 item tallies (services/dashboard_tallies.py); with a period they are counted from the items
 (services/dashboard_counts.py). Either way the page costs a fixed number of queries whatever the data.
 """
-from datetime import date
 from urllib.parse import quote
 
-from flask_babel import gettext as _
-from sqlalchemy import select, union_all
-from sqlalchemy.orm import contains_eager, joinedload
-
-from tracker.extensions import db
+from tracker.i18n import gettext as _
 from tracker.i18n import lazy_gettext as _l
-from tracker.models import ActionItem, Horizon, ItemHistory, Status
+from tracker.models import Horizon
 from tracker.services import dashboard_counts as counts
 from tracker.services import dashboard_tallies as tallies
 from tracker.services.dashboard_counts import categories, figures, percent, week_starts  # noqa: F401 (public API)
+from tracker.services.dashboard_lists import (  # noqa: F401 (public API)
+    ACTIVITY_LIMIT,
+    LIST_LIMIT,
+    ActivityLine,
+    ItemLine,
+    attention_items,
+    blocked_items,
+    latest_activity,
+    overdue_items,
+)
 from tracker.services.dashboard_scope import (  # noqa: F401 (public API)
     Scope,
     local_midnight,
@@ -27,10 +32,8 @@ from tracker.services.dashboard_scope import (  # noqa: F401 (public API)
 )
 from tracker.services.horizon import current_horizon
 
-LIST_LIMIT = 10
 WEBINAR_LIMIT = 20  # webinars in the completion chart and table; the webinar list has them all
 OWNER_LIMIT = 15  # owners in the workload chart and table unless everyone is asked for
-ACTIVITY_LIMIT = 10
 
 # SIPTL-style follow-up categories. The names are official Indonesian terms and stay Indonesian in
 # every language; the explanation is translated. (key, official name, statuses, explanation)
@@ -46,103 +49,61 @@ CATEGORY_NAMES = {key: name for key, name, _statuses, _explanation in CATEGORIES
 CATEGORY_EXPLANATIONS = {key: explanation for key, _name, _statuses, explanation in CATEGORIES}
 
 
-def overdue_items(scope: Scope, today: date, limit: int = LIST_LIMIT) -> list[ActionItem]:
-    """The open items longest past their due date, with their owners."""
-    return attention_items(scope, today, limit)[0]
-
-
-def blocked_items(scope: Scope, today: date, limit: int = LIST_LIMIT) -> list[ActionItem]:
-    """Blocked items, most recently changed first; the reason is their status note."""
-    return attention_items(scope, today, limit)[1]
-
-
-def attention_items(scope: Scope, today: date, limit: int = LIST_LIMIT) -> tuple[list[ActionItem], list[ActionItem]]:
-    """The most overdue and the latest blocked items (with owners), in one query for both lists."""
-    overdue_ids = (
-        select(ActionItem.id).where(ActionItem.is_overdue(today), *scope.conditions())
-        .order_by(ActionItem.due_date, ActionItem.id).limit(limit)
-    )
-    blocked_ids = (
-        select(ActionItem.id).where(ActionItem.status == Status.BLOCKED, *scope.conditions())
-        .order_by(ActionItem.updated_at.desc(), ActionItem.id.desc()).limit(limit)
-    )
-    ids = union_all(select(overdue_ids.subquery()), select(blocked_ids.subquery())).subquery()
-    rows = list(db.session.scalars(
-        select(ActionItem).where(ActionItem.id.in_(select(ids.c.id))).options(joinedload(ActionItem.owner))
-    ).unique())
-    # Each list's top `limit` is among the rows, and ranks before any row of the other list.
-    overdue = sorted((item for item in rows if item.is_overdue(today)), key=lambda item: (item.due_date, item.id))
-    blocked = sorted((item for item in rows if item.status == Status.BLOCKED),
-                     key=lambda item: (item.updated_at, item.id), reverse=True)
-    return overdue[:limit], blocked[:limit]
-
-
-def latest_activity(scope: Scope, limit: int = ACTIVITY_LIMIT) -> list[ItemHistory]:
-    """The newest history records of the items in scope, with actor and item code."""
-    return list(db.session.scalars(
-        select(ItemHistory)
-        .join(ItemHistory.item)
-        .where(*scope.conditions())
-        .options(contains_eager(ItemHistory.item), joinedload(ItemHistory.actor))
-        .order_by(ItemHistory.id.desc())
-        .limit(limit)
-    ))
-
-
 def dashboard(scope: Scope, language: str, horizon: Horizon | None = None, everyone: bool = False) -> dict:
-    """Everything the dashboard shows for a scope, counted afresh (seven queries with the horizon)."""
+    """Everything the dashboard shows for a scope, counted afresh in a fixed number of queries."""
     horizon = horizon or current_horizon()
     if scope.start or scope.end:
-        return _counted(scope, language, horizon)
-    tallied = tallies.webinars_and_statuses(scope)
-    scope = scope.known({row["id"] for row in tallied.webinars})
+        return _counted(scope, language, horizon, everyone)
+    overview = tallies.overview(scope, WEBINAR_LIMIT)
+    if scope.webinar and all(row["id"] != scope.webinar for row in overview.picker_rows):
+        scope = scope.known(set())  # an unknown webinar: every webinar, with a notice
+        overview = tallies.overview(scope, WEBINAR_LIMIT)
+    total = sum(overview.by_status.values())
     if scope.webinar:  # theme and owner rows of one webinar: counted from its items
-        per_theme_total = sum(tallied.by_status.values())
-        per_theme = counts.theme_rows(scope, language, per_theme_total)
-        per_owner = counts.owner_rows(scope, horizon.today)
+        per_theme, per_owner = counts.theme_rows(scope, language, total), counts.owner_rows(scope, horizon.today)
     else:
-        per_theme = tallies.theme_rows(language, sum(tallied.by_status.values()))
-        per_owner = tallies.owner_rows()
-    shown = _shown_webinars(scope, tallied.webinars)
+        per_theme, per_owner = tallies.theme_rows(language, total), tallies.owner_rows()
     owners = per_owner if everyone else per_owner[:OWNER_LIMIT]
-    dated = tallies.dated_counts(scope, horizon, [row["id"] for row in shown[:WEBINAR_LIMIT]],
+    dated = tallies.dated_counts(scope, horizon, [row["id"] for row in overview.shown],
                                  [row["id"] for row in owners if row["overdue"] is None])
-    for row in shown[:WEBINAR_LIMIT]:
+    for row in overview.shown:
         row["overdue"] = dated["webinars"].get(row["id"], 0)
     for row in owners:
         if row["overdue"] is None:
             row["overdue"] = dated["owners"].get(row["id"] or 0, 0)
-    totals = counts.figures_from(tallied.by_status, dated["overdue"], dated["due_soon"], dated["trend"])
-    return _assemble(scope, horizon, tallied.webinars, shown, totals, per_theme, per_owner, owners)
+    totals = counts.figures_from(overview.by_status, dated["overdue"], dated["due_soon"], dated["trend"])
+    return _assemble(scope, horizon, overview.picker_rows, overview.webinar_count, overview.shown,
+                     overview.shown_total, totals, per_theme, (owners, len(per_owner)))
 
 
-def _counted(scope: Scope, language: str, horizon: Horizon) -> dict:
+def _counted(scope: Scope, language: str, horizon: Horizon, everyone: bool) -> dict:
     """The dashboard of a period, counted from the items in it."""
     webinars = counts.webinar_rows(scope, horizon.today)
     scope = scope.known({row["id"] for row in webinars})
     totals = counts.figures(scope, horizon)
     per_owner = counts.owner_rows(scope, horizon.today)
-    return _assemble(scope, horizon, webinars, _shown_webinars(scope, webinars), totals,
-                     counts.theme_rows(scope, language, totals["total"]), per_owner, per_owner)
+    shown = [row for row in webinars if (row["id"] == scope.webinar if scope.webinar else row["items"])]
+    return _assemble(scope, horizon, webinars, len(webinars), shown[:WEBINAR_LIMIT], len(shown), totals,
+                     counts.theme_rows(scope, language, totals["total"]),
+                     (per_owner if everyone else per_owner[:OWNER_LIMIT], len(per_owner)))
 
 
-def _shown_webinars(scope: Scope, webinars: list[dict]) -> list[dict]:
-    return [row for row in webinars if (row["id"] == scope.webinar if scope.webinar else row["items"])]
-
-
-def _assemble(scope, horizon, webinars, shown, totals, per_theme, per_owner, owners) -> dict:
+def _assemble(scope, horizon, webinars, webinar_count, shown, shown_total, totals, per_theme, owners) -> dict:
+    """The page's data; `shown` is newest first, `owners` the shown rows and how many there are."""
     overdue, blocked = attention_items(scope, horizon.today)
     return {
         "scope": scope,
         "today": horizon.today,
+        "soon_until": horizon.soon_until,  # the last day "due soon" reaches (the one setting)
         "webinars": webinars,
+        "webinar_count": webinar_count,
         "webinar": next((row for row in webinars if row["id"] == scope.webinar), None),
         "figures": totals,
-        "per_webinar": list(reversed(shown[:WEBINAR_LIMIT])),  # the latest; oldest first, as a chart reads
-        "per_webinar_total": len(shown),
+        "per_webinar": list(reversed(shown)),  # the latest; oldest first, as a chart reads
+        "per_webinar_total": shown_total,
         "per_theme": per_theme,
-        "per_owner": owners,
-        "per_owner_total": len(per_owner),
+        "per_owner": owners[0],
+        "per_owner_total": owners[1],
         "overdue_items": overdue,
         "blocked_items": blocked,
         "activity": latest_activity(scope),

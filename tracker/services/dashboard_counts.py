@@ -8,10 +8,10 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, select
 
 from tracker.extensions import db
+from tracker.i18n import gettext as _
 from tracker.models import ActionItem, Horizon, Status, Theme, User, Webinar
 from tracker.models.rules import CATEGORY_STATUSES, completion_rate
 from tracker.services.dashboard_scope import Scope, local_midnight

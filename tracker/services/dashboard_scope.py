@@ -3,8 +3,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 
-from flask_babel import gettext as _
+from sqlalchemy import bindparam
 
+from tracker.i18n import gettext as _
 from tracker.i18n import show_date
 from tracker.models import ActionItem
 from tracker.services.webinar_picker import option_label
@@ -137,6 +138,35 @@ class Scope:
         if self.webinar:
             conditions.append(ActionItem.webinar_id == self.webinar)
         return conditions
+
+    @property
+    def shape(self) -> tuple[bool, bool, bool]:
+        """Which conditions the scope has (webinar, start, end): statements are built once per shape."""
+        return (bool(self.webinar), self.start is not None, self.end is not None)
+
+    def parameters(self) -> dict:
+        """The values of bound_conditions(self.shape) for this scope."""
+        values: dict = {}
+        if self.webinar:
+            values["scope_webinar"] = self.webinar
+        if self.start is not None:
+            values["scope_from"] = local_midnight(self.start)
+        if self.end is not None:
+            values["scope_to"] = local_midnight(self.end + timedelta(days=1))
+        return values
+
+
+def bound_conditions(shape: tuple[bool, bool, bool]) -> list:
+    """Scope.conditions() of a scope of this shape, its values left as bound parameters (scope_*)."""
+    webinar, start, end = shape
+    conditions = [ActionItem.is_visible]
+    if start:
+        conditions.append(ActionItem.created_at >= bindparam("scope_from"))
+    if end:
+        conditions.append(ActionItem.created_at < bindparam("scope_to"))
+    if webinar:
+        conditions.append(ActionItem.webinar_id == bindparam("scope_webinar"))
+    return conditions
 
 
 def period_label(scope: Scope) -> str:

@@ -3,58 +3,119 @@
 Counts per status (per webinar, theme and owner) come from `item_tallies`, which triggers keep exact in
 the same transaction as every item change. What depends on today (overdue, due soon, the weekly trend)
 is counted from the items through index ranges, and only for the webinars and owners the page shows.
+Each statement is built once per scope shape with every value bound (SQL text, never data): building
+them afresh cost more than running them.
 """
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
+from functools import cache
 
-from sqlalchemy import and_, case, func, literal, or_, select, union_all
+from sqlalchemy import and_, bindparam, case, func, literal, select, union_all
 
 from tracker.extensions import db
 from tracker.models import ActionItem, Horizon, ItemTally, Status, Theme, User, Webinar
 from tracker.models.rules import OPEN
 from tracker.services import dashboard_counts as counts
-from tracker.services.dashboard_scope import Scope, local_midnight
+from tracker.services.dashboard_scope import Scope, bound_conditions, local_midnight
+from tracker.services.webinar_picker import picker_condition, webinar_count
+
+EPOCH = date(1970, 1, 1)  # tallies by due day count days from here
+EDGES = counts.TREND_WEEKS + 1  # the trend's week boundaries, first to last
 
 
 @dataclass
-class Tallied:
-    """What the tallies give: every webinar's row and counts per status of the scope."""
+class Overview:
+    """The webinars the page needs (picker rows, the latest with items), how many exist, counts per status."""
 
-    webinars: list[dict]
+    picker_rows: list[dict]
+    webinar_count: int
+    shown: list[dict]  # newest series first: the chosen webinar, or the latest WEBINAR_LIMIT with items
+    shown_total: int  # webinars with items (or 1 for a chosen one)
     by_status: dict[str, int]
 
 
-def webinars_and_statuses(scope: Scope) -> Tallied:
-    """Every webinar (newest first) with its counts, and the scope's counts per status: one query."""
-    per_status = [func.coalesce(func.sum(case((ItemTally.status == status.value, ItemTally.n))), 0).label(status.value)
-                  for status in Status]
-    tally = (select(ItemTally.key.label("webinar_id"), *per_status)
-             .where(ItemTally.grain == "webinar").group_by(ItemTally.key).subquery())
-    rows = db.session.execute(
-        select(Webinar.id, Webinar.series, Webinar.title, *(tally.c[status.value] for status in Status))
-        .outerjoin(tally, tally.c.webinar_id == Webinar.id)
-        .order_by(Webinar.series.desc())
-    ).all()
-    by_status = dict.fromkeys((status.value for status in Status), 0)
-    webinars = []
-    for id_, series, title, *numbers in rows:
-        statuses = {status.value: number or 0 for status, number in zip(Status, numbers)}
-        if scope.webinar is None or scope.webinar == id_:
-            for key, number in statuses.items():
-                by_status[key] += number
-        verified, cancelled = statuses[Status.VERIFIED.value], statuses[Status.CANCELLED.value]
-        total = sum(statuses.values())
-        webinars.append(counts.webinar_row(id_, series, title, total, verified, total - cancelled, None))
-    return Tallied(webinars=webinars, by_status=by_status)
+def _tally_of(grain: str, key, status: str):
+    return (select(func.coalesce(func.sum(ItemTally.n), 0))
+            .where(ItemTally.grain == grain, ItemTally.key == key, ItemTally.status == status).scalar_subquery())
+
+
+def _status_total(status: str, chosen: bool):
+    where = ([ItemTally.grain == "webinar", ItemTally.key == bindparam("scope_webinar")] if chosen
+             else [ItemTally.grain == "theme"])
+    return select(func.coalesce(func.sum(ItemTally.n), 0)).where(*where, ItemTally.status == status).scalar_subquery()
+
+
+@cache
+def _overview_statement(chosen: bool):
+    """The overview's union for all webinars or a chosen one (scope_webinar, picker_selected, limit bound)."""
+    # A webinar's item total as a scalar filter, not EXISTS: PostgreSQL then walks the webinars newest
+    # first and stops at the limit, where a semi-join would first read the tallies of every webinar.
+    items_of_webinar = (select(func.coalesce(func.sum(ItemTally.n), 0))
+                        .where(ItemTally.grain == "webinar", ItemTally.key == Webinar.id).scalar_subquery())
+    shown_where = [Webinar.id == bindparam("scope_webinar")] if chosen else [items_of_webinar > 0]
+    with_items = (select(func.count()).select_from(Webinar).where(*shown_where) if chosen
+                  else select(func.count(ItemTally.key.distinct())).where(ItemTally.grain == "webinar", ItemTally.n > 0))
+    statuses = [status.value for status in Status]
+    nothing = [literal(0)] * len(statuses)
+    return union_all(
+        select(literal("picker"), Webinar.id, Webinar.series, Webinar.title, *nothing)
+        .where(picker_condition(bindparam("picker_selected"))),
+        select(literal("shown"), Webinar.id, Webinar.series, Webinar.title,
+               *(_tally_of("webinar", Webinar.id, status) for status in statuses))
+        .where(*shown_where).order_by(Webinar.series.desc()).limit(bindparam("limit")).subquery().select(),
+        select(literal("count"), webinar_count(), with_items.scalar_subquery(), literal(""), *nothing),
+        select(literal("status"), literal(0), literal(0), literal(""),
+               *(_status_total(status, chosen) for status in statuses)),
+    )
+
+
+def overview(scope: Scope, limit: int) -> Overview:
+    """Picker rows, the shown webinars with their counts, the counts and totals per status: one query."""
+    statuses = [status.value for status in Status]
+    values = {"picker_selected": scope.webinar or 0, "limit": limit}
+    if scope.webinar:
+        values["scope_webinar"] = scope.webinar
+    found: dict[str, list] = {"picker": [], "shown": [], "count": [], "status": []}
+    for kind, id_, series, title, *numbers in db.session.execute(_overview_statement(bool(scope.webinar)), values):
+        found[kind].append((id_, series, title, numbers))
+    shown = [_webinar(id_, series, title, numbers) for id_, series, title, numbers in found["shown"]]
+    shown.sort(key=lambda row: -row["series"])
+    (webinar_total, shown_total, _title, _numbers), = found["count"]
+    return Overview(
+        picker_rows=sorted(({"id": id_, "series": series, "title": title} for id_, series, title, _n in found["picker"]),
+                           key=lambda row: -row["series"]),
+        webinar_count=webinar_total, shown=shown, shown_total=shown_total,
+        by_status=dict(zip(statuses, found["status"][0][3])),
+    )
+
+
+def _webinar(id_: int, series: int, title: str, numbers: list[int]) -> dict:
+    statuses = dict(zip((status.value for status in Status), numbers))
+    total = sum(statuses.values())
+    return counts.webinar_row(id_, series, title, total, statuses[Status.VERIFIED.value],
+                              total - statuses[Status.CANCELLED.value], None)
+
+
+@cache
+def _theme_statement():
+    return (select(Theme, ItemTally.status, ItemTally.n)
+            .outerjoin(ItemTally, and_(ItemTally.grain == "theme", ItemTally.key == Theme.id))
+            .order_by(Theme.sort_order, Theme.name))
+
+
+@cache
+def _owner_statement():
+    open_items = func.sum(ItemTally.n)
+    blocked = func.sum(case((ItemTally.status == Status.BLOCKED.value, ItemTally.n), else_=0))
+    return (select(ItemTally.key, User.full_name, open_items, blocked)
+            .outerjoin(User, User.id == ItemTally.key)
+            .where(ItemTally.grain == "owner", ItemTally.status.in_([status.value for status in OPEN]))
+            .group_by(ItemTally.key, User.full_name).having(open_items > 0))
 
 
 def theme_rows(language: str, total: int) -> list[dict]:
     """Items, verified and open items per theme, from the tallies (every webinar)."""
-    rows = db.session.execute(
-        select(Theme, ItemTally.status, ItemTally.n)
-        .outerjoin(ItemTally, and_(ItemTally.grain == "theme", ItemTally.key == Theme.id))
-        .order_by(Theme.sort_order, Theme.name)
-    ).all()
+    rows = db.session.execute(_theme_statement()).all()
     per_theme: dict[int, list] = {}
     for theme, status, number in rows:
         entry = per_theme.setdefault(theme.id, [theme, 0, 0, 0])
@@ -67,40 +128,55 @@ def theme_rows(language: str, total: int) -> list[dict]:
 
 def owner_rows() -> list[dict]:
     """Open and blocked items per owner from the tallies, busiest first (overdue filled in later)."""
-    rows = db.session.execute(
-        select(ItemTally.key, User.full_name, ItemTally.status, ItemTally.n)
-        .outerjoin(User, User.id == ItemTally.key)
-        .where(ItemTally.grain == "owner", ItemTally.status.in_([status.value for status in OPEN]), ItemTally.n > 0)
-    ).all()
-    per_owner: dict[int, list] = {}
-    for key, name, status, number in rows:
-        entry = per_owner.setdefault(key, [key or None, name, 0, None, 0])
-        entry[2] += number
-        entry[4] += number if status == Status.BLOCKED.value else 0
-    table = [counts.owner_row(*entry) for entry in per_owner.values()]
+    table = [counts.owner_row(key or None, name, int(open_items), None, int(blocked))
+             for key, name, open_items, blocked in db.session.execute(_owner_statement())]
     return sorted(table, key=lambda row: (-row["open"], row["id"] is None, row["name"], row["id"] or 0))
 
 
+@cache
+def _dated_statement(shape: tuple[bool, bool, bool], unassigned: bool):
+    """dated_counts' union for a scope shape (today, soon_until, the ids, edges or hours bound)."""
+    where = bound_conditions(shape)
+    overdue = ActionItem.is_overdue(bindparam("today"))
+    soon = ActionItem.is_due_soon(Horizon(today=bindparam("today"), soon_until=bindparam("soon_until")))
+    parts = [
+        select(literal("soon"), literal(0), func.count()).where(soon, *where),
+        _grouped("webinar", ActionItem.webinar_id,
+                 [overdue, ActionItem.webinar_id.in_(bindparam("webinar_ids", expanding=True)), *where]),
+        _grouped("owner", ActionItem.owner_id,
+                 [overdue, ActionItem.owner_id.in_(bindparam("owner_ids", expanding=True)), *where]),
+    ]
+    if unassigned:  # the unassigned items: a seek of their own (an OR would read every item)
+        parts.append(select(literal("owner"), literal(0), func.count())
+                     .where(overdue, ActionItem.owner_id.is_(None), *where))
+    if shape[0]:  # one webinar: counted from its items
+        parts += [
+            select(literal("overdue"), literal(0), func.count()).where(overdue, *where),
+            _counted_trend("opened", ActionItem.created_at, where),
+            _counted_trend("completed", ActionItem.completed_at, where),
+        ]
+    else:
+        parts += [_overdue_tally(), _trend_tally("opened"), _trend_tally("completed")]
+    return union_all(*parts)
+
+
 def dated_counts(scope: Scope, horizon: Horizon, webinar_ids: list[int], owner_ids: list[int | None]) -> dict:
-    """Overdue and due-soon totals, overdue of the shown webinars and owners, and the trend: one query."""
-    where = scope.conditions()
-    overdue = ActionItem.is_overdue(horizon.today)
+    """Overdue and due-soon totals, overdue of the shown webinars and owners, and the trend: one query.
+
+    For every webinar the overdue total and the trend come from the tallies by due day and by hour;
+    for one webinar they are counted from its items.
+    """
     weeks = counts.week_starts(horizon.today)
     edges = [local_midnight(start) for start in weeks] + [local_midnight(weeks[-1] + timedelta(weeks=1))]
-    parts = [
-        select(literal("overdue"), literal(0), func.count()).where(overdue, *where),
-        select(literal("soon"), literal(0), func.count()).where(ActionItem.is_due_soon(horizon), *where),
-        _grouped("webinar", ActionItem.webinar_id, [overdue, ActionItem.webinar_id.in_(webinar_ids or [0]), *where]),
-        _grouped("owner", func.coalesce(ActionItem.owner_id, 0),
-                 [overdue, _owner_in(owner_ids), *where]),
-        _grouped("opened", _week_of(ActionItem.created_at, edges),
-                 [ActionItem.created_at >= edges[0], ActionItem.created_at < edges[-1], *where]),
-        _grouped("completed", _week_of(ActionItem.completed_at, edges),
-                 [ActionItem.completed_at >= edges[0], ActionItem.completed_at < edges[-1], *where]),
-    ]
+    values = {"today": horizon.today, "soon_until": horizon.soon_until, "webinar_ids": webinar_ids or [0],
+              "owner_ids": [owner for owner in owner_ids if owner] or [0], **scope.parameters(),
+              **{f"edge_{index}": edge for index, edge in enumerate(edges)},
+              **{f"hour_{index}": int(edge.timestamp()) // 3600 for index, edge in enumerate(edges)},
+              "today_key": (horizon.today - EPOCH).days}
+    statement = _dated_statement(scope.shape, None in owner_ids)
     found: dict[str, dict[int, int]] = {}
-    for kind, key, number in db.session.execute(union_all(*parts)):
-        found.setdefault(kind, {})[key] = number
+    for kind, key, number in db.session.execute(statement, values):
+        found.setdefault(kind, {})[key] = int(number or 0)
     trend_values = []
     for index in range(len(weeks)):
         trend_values += [found.get("opened", {}).get(index, 0), found.get("completed", {}).get(index, 0)]
@@ -109,17 +185,32 @@ def dated_counts(scope: Scope, horizon: Horizon, webinar_ids: list[int], owner_i
             "trend": counts.trend_rows(weeks, trend_values)}
 
 
+def _overdue_tally():
+    """Open items due before today (today_key, in days since EPOCH), from the tallies by due day."""
+    return select(literal("overdue"), literal(0), func.coalesce(func.sum(ItemTally.n), 0)).where(
+        ItemTally.grain == "due", ItemTally.key >= 0, ItemTally.key < bindparam("today_key"),
+        ItemTally.status.in_([status.value for status in OPEN]))
+
+
+def _trend_tally(kind: str):
+    """Items opened (or completed) per trend week, from the tallies by hour (hour_0 … hour_12 bound)."""
+    week = _week_of(ItemTally.key, "hour")
+    return (select(literal(kind), week, func.sum(ItemTally.n))
+            .where(ItemTally.grain == kind, ItemTally.key >= bindparam("hour_0"),
+                   ItemTally.key < bindparam(f"hour_{EDGES - 1}")).group_by(week))
+
+
+def _counted_trend(kind: str, column, where: list):
+    """Items opened (or completed) per trend week, counted from the items (edge_0 … edge_12 bound)."""
+    return _grouped(kind, _week_of(column, "edge"),
+                    [column >= bindparam("edge_0"), column < bindparam(f"edge_{EDGES - 1}"), *where])
+
+
 def _grouped(kind: str, key, where: list):
     return select(literal(kind), key, func.count()).where(*where).group_by(key)
 
 
-def _owner_in(owner_ids: list[int | None]):
-    """Items of these owners; None stands for the unassigned items."""
-    known = [owner for owner in owner_ids if owner is not None]
-    condition = ActionItem.owner_id.in_(known or [0])
-    return or_(condition, ActionItem.owner_id.is_(None)) if None in owner_ids else condition
-
-
-def _week_of(column, edges):
-    """The index of the trend week a timestamp falls in (the rows are already limited to the weeks)."""
-    return case(*((column < high, index) for index, high in enumerate(edges[1:])), else_=len(edges) - 2)
+def _week_of(column, edge: str):
+    """The index of the trend week a value falls in (the rows are already limited to the weeks)."""
+    return case(*((column < bindparam(f"{edge}_{index + 1}"), index) for index in range(EDGES - 1)),
+                else_=EDGES - 2)

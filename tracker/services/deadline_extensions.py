@@ -1,10 +1,10 @@
 """Deadline extension requests (usulan perpanjangan waktu): proposed by the owner, decided by a head."""
 from datetime import date
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from tracker.extensions import db
+from tracker.i18n import gettext as _
 from tracker.models import ActionItem, ExtensionRequest, ExtensionState, HistoryKind, User, utcnow
 from tracker.permissions import can_decide_extension, can_request_extension
 from tracker.services.errors import InvalidInput, NotAllowed

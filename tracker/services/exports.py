@@ -12,7 +12,8 @@ from openpyxl.utils import get_column_letter
 from tracker.display import priority_label, status_label
 from tracker.i18n import lazy_gettext as _l
 from tracker.models import ActionItem
-from tracker.services.item_query import ItemFilter, iter_items
+from tracker.services.item_filter import ItemFilter
+from tracker.services.item_statements import iter_items
 from tracker.timeutil import local_today, local_zone
 
 BOM = "\ufeff"

@@ -1,10 +1,10 @@
 """Action items: creating them with their code, editing with a field-by-field history, comments."""
 from datetime import date
 
-from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from tracker.extensions import db
+from tracker.i18n import gettext as _
 from tracker.models import (
     ActionItem,
     Comment,

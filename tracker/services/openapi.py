@@ -3,7 +3,7 @@ from flask import current_app
 
 from tracker.models import HistoryKind, Priority, Role, Status
 from tracker.services import api_json
-from tracker.services.item_query import MAX_PAGE, MAX_QUERY, PER_PAGE_CHOICES, SORTS
+from tracker.services.item_filter import MAX_PAGE, MAX_QUERY, PER_PAGE_CHOICES, SORTS
 
 MAX_ID = api_json.MAX_ID
 

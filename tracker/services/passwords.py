@@ -2,7 +2,7 @@
 from functools import cache
 from pathlib import Path
 
-from flask_babel import gettext as _
+from tracker.i18n import gettext as _
 
 PASSWORD_MIN, PASSWORD_MAX = 8, 128
 COMMON_PASSWORDS = Path(__file__).resolve().parent.parent / "data" / "common-passwords.txt"

@@ -9,11 +9,11 @@ from datetime import date
 
 from flask import current_app, render_template
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from tracker.extensions import db
+from tracker.i18n import gettext as _
 from tracker.models import ActionItem, Role, SentNotification, User
 from tracker.services import dashboard
 from tracker.services.horizon import load_horizon

@@ -8,7 +8,6 @@ import io
 import mimetypes
 from datetime import UTC, date, datetime
 
-from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -18,6 +17,7 @@ from sqlalchemy.orm import joinedload
 
 from tracker.display import status_label
 from tracker.extensions import db
+from tracker.i18n import gettext as _
 from tracker.models import ActionItem, ReportSnapshot, Status, Unit, User, Webinar, utcnow
 from tracker.services import dashboard
 from tracker.services.dashboard import Scope

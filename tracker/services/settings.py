@@ -2,11 +2,11 @@
 from pathlib import Path, PurePosixPath
 
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.security import safe_join
 
 from tracker.extensions import db
+from tracker.i18n import gettext as _
 from tracker.models import Setting, User, utcnow
 from tracker.services.errors import InvalidInput
 

@@ -3,12 +3,14 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from flask_babel import gettext as _
 from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from tracker.extensions import db
+from tracker.i18n import gettext as _
 from tracker.models import AccessToken, TokenKind, User, utcnow
 from tracker.services.errors import InvalidInput, NotAllowed
+from tracker.transactions import write_aside
 
 PREFIXES = {TokenKind.API: "tla_", TokenKind.CALENDAR: "tlc_"}
 PREFIX_LENGTH = 8  # characters kept in clear, to tell tokens apart on the profile page
@@ -17,6 +19,7 @@ TOUCH_INTERVAL = timedelta(minutes=1)  # last_used_at is written at most this of
 
 
 def hash_secret(secret: str) -> str:
+    """The stored form of a secret: its sha256, in hex."""
     return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
 
 
@@ -78,17 +81,21 @@ def revoke_all(user: User, kind: TokenKind) -> None:
 
 
 def touch(token: AccessToken) -> bool:
-    """Record that the token was used, unless that was recorded less than a minute ago."""
+    """Record that the token was used, unless that was recorded less than a minute ago.
+
+    A read (the calendar feed, an API GET) records it in a short transaction of its own, so that
+    the read itself never commits; a write records it with the request's own work.
+    """
     now = utcnow()
     if token.last_used_at is not None and now - token.last_used_at < TOUCH_INTERVAL:
         return False
     # The WHERE makes concurrent requests write once between them.
-    result = db.session.execute(
+    written = write_aside(
         update(AccessToken)
         .where(AccessToken.id == token.id)
         .where((AccessToken.last_used_at.is_(None)) | (AccessToken.last_used_at < now - TOUCH_INTERVAL))
         .values(last_used_at=now)
         .execution_options(synchronize_session=False)
     )
-    token.last_used_at = now
-    return result.rowcount > 0
+    set_committed_value(token, "last_used_at", now)  # known now; nothing left for the session to write
+    return written > 0

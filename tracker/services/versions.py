@@ -1,8 +1,8 @@
 """Optimistic locking: a save is refused when the item changed since the form was opened."""
-from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.extensions import db
+from tracker.i18n import gettext as _
 from tracker.models import ActionItem, utcnow
 from tracker.services.errors import InvalidInput, StaleVersion
 

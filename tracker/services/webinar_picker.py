@@ -57,11 +57,14 @@ def picker(selected: int | None) -> WebinarPicker:
     return _picker(rows, selected, rows[0]["total"] if rows else 0)
 
 
-def picker_from_rows(rows: Iterable[Mapping], selected: int | None) -> WebinarPicker:
-    """The picker from webinar rows already loaded (id, series, title; newest series first)."""
+def picker_from_rows(rows: Iterable[Mapping], selected: int | None, total: int | None = None) -> WebinarPicker:
+    """The picker from webinar rows already loaded (id, series, title; newest series first).
+
+    `total` is how many webinars exist when the rows are only those the picker lists.
+    """
     rows = list(rows)
     return _picker([row for index, row in enumerate(rows) if index < PICKER_LIMIT or row["id"] == selected],
-                   selected, len(rows))
+                   selected, len(rows) if total is None else total)
 
 
 def _picker(rows: list[Mapping], selected: int | None, total: int) -> WebinarPicker:

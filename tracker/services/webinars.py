@@ -2,13 +2,14 @@
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload
 
 from tracker.extensions import db
+from tracker.i18n import gettext as _
 from tracker.models import ActionItem, User, Webinar
+from tracker.models.rules import completion_rate
 from tracker.permissions import can_manage_webinars
 from tracker.services.errors import InvalidInput, NotAllowed
 from tracker.timeutil import local_today
@@ -29,10 +30,8 @@ class WebinarSummary:
 
     @property
     def completion(self) -> int | None:
-        """Verified share of the items that still count, floored so 100 % means all verified."""
-        if not self.countable:
-            return None
-        return 100 * self.verified // self.countable
+        """Verified share of the items that still count (rules.completion_rate)."""
+        return completion_rate(self.verified, self.countable)
 
 
 def webinar_summaries(today: date | None = None) -> list[WebinarSummary]:

@@ -3,10 +3,9 @@
 baru → dikerjakan ⇄ terhambat → selesai → terverifikasi, plus dibatalkan. Members move the items
 they own or support along the working path; heads (and admins) also verify, reopen and cancel.
 """
-from flask_babel import gettext as _
-
 from tracker.display import STATUS_LABELS
 from tracker.extensions import db
+from tracker.i18n import gettext as _
 from tracker.models import ActionItem, HistoryKind, Status, User, utcnow
 from tracker.models.rules import COMPLETED, may_verify
 from tracker.permissions import can_change_status, is_lead

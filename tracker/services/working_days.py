@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import holidays
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from tracker.extensions import db
+from tracker.i18n import gettext as _
 from tracker.models import NonWorkingDay, User
 from tracker.permissions import can_manage_users
 from tracker.services.errors import InvalidInput, NotAllowed

@@ -1,14 +1,22 @@
-"""Account administration for admins: list, create, edit, deactivate, reset password."""
+"""Administration: accounts (list, create, edit, deactivate, reset password) and extra non-working days."""
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from tracker.audit import security_event
 from tracker.extensions import db
 from tracker.forms import EmptyForm, ResetPasswordForm, UserForm
-from tracker.models import Role, Unit, User
+from tracker.forms.tokens import NonWorkingDayForm
+from tracker.i18n import gettext as _
+from tracker.i18n import show_date
+from tracker.models import NonWorkingDay, Role, Unit, User
 from tracker.permissions import can_manage_users, require
+from tracker.services import working_days
 from tracker.services.accounts import AccountError, create_user, update_user
+from tracker.services.errors import ServiceError
+from tracker.timeutil import local_today
+from tracker.transactions import discard
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -20,10 +28,12 @@ def _admins_only():
 
 
 def _get_user(user_id: int) -> User:
+    """The account, or 404."""
     return db.session.get(User, user_id) or abort(404)
 
 
 def _user_form(obj: User | None = None) -> UserForm:
+    """The account form with the active units to choose from."""
     form = UserForm(obj=obj)
     units = db.session.scalars(select(Unit).where(Unit.active.is_(True)).order_by(Unit.name))
     form.unit_id.choices = [(0, "–")] + [(unit.id, unit.name) for unit in units]
@@ -33,6 +43,7 @@ def _user_form(obj: User | None = None) -> UserForm:
 
 
 def _profile_fields(form: UserForm) -> dict:
+    """The submitted profile fields, tidied (blank optional fields become None)."""
     return {
         "full_name": form.full_name.data.strip(),
         "email": (form.email.data or "").strip() or None,
@@ -45,12 +56,16 @@ def _profile_fields(form: UserForm) -> dict:
 
 @bp.route("/users")
 def users():
-    accounts = db.session.scalars(select(User).order_by(User.active.desc(), User.full_name)).all()
+    """Every account, active ones first."""
+    accounts = db.session.scalars(
+        select(User).options(joinedload(User.unit)).order_by(User.active.desc(), User.full_name)
+    ).all()
     return render_template("admin/users.html", users=accounts, button_form=EmptyForm())
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
 def new_user():
+    """Create an account with a first password."""
     form = _user_form()
     if form.validate_on_submit():
         if not form.password.data:
@@ -68,7 +83,6 @@ def new_user():
             except AccountError as error:
                 form.username.errors.append(str(error))
             else:
-                db.session.commit()
                 flash(_("Account %(username)s created.", username=user.username), "success")
                 return redirect(url_for("admin.users"))
     status = 422 if form.errors else 200
@@ -77,6 +91,7 @@ def new_user():
 
 @bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
 def edit_user(user_id: int):
+    """Change an account's profile, role, status or password."""
     user = _get_user(user_id)
     form = _user_form(user)
     if form.validate_on_submit():
@@ -89,12 +104,10 @@ def edit_user(user_id: int):
                 **_profile_fields(form),
             )
         except AccountError as error:
-            db.session.rollback()
             form.form_errors.append(str(error))
         else:
             if form.password.data:
                 user.set_password(form.password.data)
-            db.session.commit()
             flash(_("Account %(username)s saved.", username=user.username), "success")
             return redirect(url_for("admin.users"))
     status = 422 if form.errors else 200
@@ -103,6 +116,7 @@ def edit_user(user_id: int):
 
 @bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
 def deactivate_user(user_id: int):
+    """Deactivate an account; its sessions end at once."""
     user = _get_user(user_id)
     form = EmptyForm()
     if not form.validate_on_submit():
@@ -110,23 +124,62 @@ def deactivate_user(user_id: int):
     try:
         update_user(user, role=user.role, active=False)
     except AccountError as error:
-        db.session.rollback()
+        discard()  # refused: the redirect below must not save anything
         flash(str(error), "danger")
         return redirect(url_for("admin.users")), 303
-    db.session.commit()
     flash(_("Account %(username)s deactivated; its sessions have ended.", username=user.username), "success")
     return redirect(url_for("admin.users"))
 
 
 @bp.route("/users/<int:user_id>/password", methods=["GET", "POST"])
 def reset_password(user_id: int):
+    """Set a new password for an account; its sessions end."""
     user = _get_user(user_id)
     form = ResetPasswordForm()
     if form.validate_on_submit():
         user.set_password(form.password.data)
-        db.session.commit()
         security_event("password_reset", target=user.username)
         flash(_("The password of %(username)s was reset.", username=user.username), "success")
         return redirect(url_for("admin.users"))
     status = 422 if form.errors else 200
     return render_template("admin/reset_password.html", form=form, user=user), status
+
+
+# --- Extra non-working days ----------------------------------------------------------------
+
+
+def _render_days(form: NonWorkingDayForm | None = None, status: int = 200):
+    """The non-working days page: the extra days, this year's and next year's national holidays."""
+    year = local_today().year
+    return render_template(
+        "admin/non_working_days.html",
+        form=form or NonWorkingDayForm(formdata=None),
+        days=working_days.non_working_days(),
+        holidays=working_days.national_holidays(year) + working_days.national_holidays(year + 1),
+        button_form=EmptyForm(formdata=None),
+    ), status
+
+
+@bp.route("/non-working-days", methods=["GET", "POST"])
+def non_working_days():
+    """List the extra non-working days and add one (deadlines in working days skip them)."""
+    form = NonWorkingDayForm()
+    if not form.validate_on_submit():
+        return _render_days(form, 422 if form.errors else 200)
+    try:
+        row = working_days.add_non_working_day(current_user, form.day.data, form.description.data)
+    except ServiceError as error:
+        for field, message in error.fields.items():
+            form[field].errors = list(form[field].errors or []) + [message]
+        return _render_days(form, error.status_code)
+    flash(_("%(date)s is now a non-working day.", date=show_date(row.day)), "success")
+    return redirect(url_for("admin.non_working_days"))
+
+
+@bp.route("/non-working-days/<int:day_id>/delete", methods=["POST"])
+def delete_non_working_day(day_id: int):
+    """Remove an extra non-working day."""
+    row = db.session.get(NonWorkingDay, day_id) or abort(404)
+    working_days.delete_non_working_day(current_user, row)
+    flash(_("The non-working day was removed."), "success")
+    return redirect(url_for("admin.non_working_days"))

@@ -7,8 +7,6 @@ signed-in session cookie, in which case writes need the `X-CSRFToken` header. Ev
 import math
 
 from flask import Blueprint, abort, current_app, g, jsonify, request, url_for
-from flask_babel import gettext as _
-from flask_babel import refresh as refresh_locale
 from flask_login import current_user
 from flask_wtf.csrf import validate_csrf
 from sqlalchemy import select
@@ -18,7 +16,8 @@ from werkzeug.routing import IntegerConverter, PathConverter
 from wtforms.validators import ValidationError
 
 from tracker.extensions import csrf, db
-from tracker.models import ActionItem, ItemHistory, TokenKind, User, Webinar
+from tracker.i18n import gettext as _
+from tracker.models import ActionItem, ItemHistory, User, Webinar
 from tracker.models.rules import may_verify
 from tracker.permissions import (
     can_assign,
@@ -35,11 +34,13 @@ from tracker.services import api_json, tokens
 from tracker.services.api_json import BodyError, item_json, parse_body, webinar_json
 from tracker.services.errors import InvalidInput, ServiceError, StaleVersion
 from tracker.services.horizon import current_horizon
-from tracker.services.item_query import MAX_QUERY, ItemFilter, paginate
+from tracker.services.item_filter import MAX_QUERY, ItemFilter
+from tracker.services.item_pages import paginate
 from tracker.services.items import add_comment, create_item, people_by_ids, update_item
 from tracker.services.openapi import openapi_document
 from tracker.services.webinars import create_webinar, webinar_summaries
 from tracker.services.workflow import allowed_moves, change_status
+from tracker.transactions import discard
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # token requests carry no CSRF token; cookie writes are checked in _authenticate
@@ -73,6 +74,7 @@ LIST_ARGS = ("webinar", "status", "owner", "theme", "unit", "priority", "overdue
 
 
 def error(status: int, message: str, fields: dict | None = None, **extra):
+    """A JSON error response: a code, a message in the user's language and the fields at fault."""
     body = {"error": {"code": ERROR_CODES.get(status, "error"), "message": message, "fields": fields or {}}}
     body.update(extra)
     response = jsonify(body)
@@ -87,17 +89,13 @@ def _authenticate():
     """A Bearer token, else the signed-in session (with CSRF for writes), else 401."""
     if request.endpoint in UNAUTHENTICATED_ENDPOINTS:
         return None
-    header = request.headers.get("Authorization")
-    if header is not None:
-        scheme, _sep, secret = header.strip().partition(" ")
-        token = tokens.find_active(secret.strip(), TokenKind.API) if scheme.lower() == "bearer" else None
+    if request.headers.get("Authorization") is not None:
+        # security.load_token_user made the token's user current_user (no session) and kept the token.
+        token = g.get("api_token") if current_user.is_authenticated else None
         if token is None:
             return error(401, _("The API token is missing, wrong or revoked."))
-        g._login_user = token.user  # Flask-Login's current_user for this request only; no session
         g.api_auth = "token"
-        refresh_locale()  # answer in the token user's language
-        if tokens.touch(token):
-            db.session.commit()
+        tokens.touch(token)
         return None
     if not current_user.is_authenticated:
         return error(401, _("Send an API token: Authorization: Bearer <token>."))
@@ -112,8 +110,9 @@ def _authenticate():
 
 @bp.errorhandler(ServiceError)
 def _service_error(exc: ServiceError):
-    db.session.rollback()
+    """A refused change as JSON (the boundary rolls it back); a conflict also shows the stored item."""
     if isinstance(exc, StaleVersion):
+        discard()
         item = _get_item(exc.item.id)
         return error(409, exc.message, item=item_json(item, current_horizon()))
     return error(exc.status_code, exc.message, exc.fields)
@@ -126,7 +125,6 @@ def _body_error(exc: BodyError):
 
 @bp.errorhandler(HTTPException)
 def _http_error(exc: HTTPException):
-    db.session.rollback()
     messages = {
         400: _("The request could not be understood."),
         403: _("Your role does not allow this."),
@@ -140,7 +138,6 @@ def _http_error(exc: HTTPException):
 @bp.errorhandler(Exception)
 def _unexpected(exc: Exception):
     current_app.logger.exception("unhandled API error")
-    db.session.rollback()
     return error(500, _("An unexpected error happened. It has been logged; please try again."))
 
 
@@ -178,6 +175,7 @@ def _item_detail(item: ActionItem) -> dict:
 @bp.route("/me")
 @public
 def me():
+    """The signed-in user (or token owner) and what they may do."""
     user = current_user
     return jsonify({
         "id": user.id, "username": user.username, "full_name": user.full_name, "email": user.email,
@@ -192,6 +190,7 @@ def me():
 @bp.route("/webinars")
 @public
 def webinars():
+    """Every webinar with its item figures."""
     rows = webinar_summaries()
     return jsonify({"webinars": [
         {**webinar_json(row.webinar),
@@ -203,6 +202,7 @@ def webinars():
 @bp.route("/webinars/<api_id:webinar_id>")
 @public
 def webinar(webinar_id: int):
+    """One webinar and its items."""
     found = db.session.get(Webinar, webinar_id) if webinar_id <= api_json.MAX_ID else None
     if found is None:
         abort(404)
@@ -220,9 +220,9 @@ def webinar(webinar_id: int):
 @public
 @require(can_manage_webinars)
 def new_webinar():
+    """Create a webinar (heads and admins)."""
     fields = _body(api_json.WEBINAR_CREATE)
     created = create_webinar(current_user, **fields)
-    db.session.commit()
     return jsonify(webinar_json(created)), 201, {"Location": url_for("api.webinar", webinar_id=created.id)}
 
 
@@ -267,6 +267,7 @@ class _Args(dict):
 @bp.route("/items")
 @public
 def items():
+    """A page of items matching the list filter, with exact totals."""
     item_filter = _filter()
     page = paginate(item_filter, with_reference=True, exact=True)
     if page.items:  # supporters of the whole page in one query
@@ -283,6 +284,7 @@ def items():
 @bp.route("/items/<api_id:item_id>")
 @public
 def item(item_id: int):
+    """One item with its supporters and history."""
     return jsonify(_item_detail(_get_item(item_id)))
 
 
@@ -301,6 +303,7 @@ def _supporters(ids: list[int] | None) -> list[User] | None:
 @public
 @require(can_create_items)
 def new_item():
+    """Create an item (the same rules as the form)."""
     fields = _body(api_json.ITEM_CREATE)
     found = db.session.get(Webinar, fields.pop("webinar_id"))
     if found is None:
@@ -310,20 +313,19 @@ def new_item():
     if "owner_id" not in fields and not can_assign(current_user):
         fields["owner_id"] = current_user.id  # members create items they own themselves
     created = create_item(found, current_user, supporters=supporters if can_assign(current_user) else [], **fields)
-    db.session.commit()
     return jsonify(_item_detail(_get_item(created.id))), 201, {"Location": url_for("api.item", item_id=created.id)}
 
 
 @bp.route("/items/<api_id:item_id>", methods=["PATCH"])
 @public
 def edit_item(item_id: int):
+    """Change an item's fields, version-checked."""
     found = _get_item(item_id)
     require_item(can_edit_item, found)
     fields = _body(api_json.ITEM_PATCH)
     version = fields.pop("version")
     supporters = _supporters(fields.pop("supporter_ids", None))
     changed = update_item(found, current_user, version=version, supporters=supporters, **fields)
-    db.session.commit()
     data = _item_detail(_get_item(item_id))
     data["changed"] = changed
     return jsonify(data)
@@ -332,23 +334,23 @@ def edit_item(item_id: int):
 @bp.route("/items/<api_id:item_id>/status", methods=["POST"])
 @public
 def item_status(item_id: int):
+    """Move an item to another status, version-checked."""
     found = _get_item(item_id)
     require_item(can_change_status, found)
     fields = _body(api_json.STATUS_CHANGE)
     change_status(found, current_user, fields["status"], version=fields["version"],
                   note=fields.get("note"), evidence_url=fields.get("evidence_url"))
-    db.session.commit()
     return jsonify(_item_detail(_get_item(item_id)))
 
 
 @bp.route("/items/<api_id:item_id>/comments", methods=["POST"])
 @public
 def item_comment(item_id: int):
+    """Add a comment to an item."""
     found = _get_item(item_id)
     require_item(can_comment, found)
     fields = _body(api_json.COMMENT_CREATE)
     comment = add_comment(found, current_user, fields["body"])
-    db.session.commit()
     return jsonify({"id": comment.id, "item_id": found.id, "body": comment.body,
                     "author": api_json.user_ref(comment.author),
                     "created_at": api_json.timestamp(comment.created_at)}), 201
@@ -360,6 +362,7 @@ def item_comment(item_id: int):
 @bp.route("/openapi.json")
 @public
 def openapi():
+    """The OpenAPI 3.1 description of this API."""
     return jsonify(openapi_document())
 
 

@@ -3,10 +3,10 @@ from datetime import date
 
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import format_decimal, get_locale
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from tracker.display import status_label
+from tracker.i18n import gettext as _
 from tracker.i18n import show_date
 from tracker.models import Status
 from tracker.permissions import can_view_dashboard
@@ -39,6 +39,7 @@ def percent_filter(value) -> str:
 
 @bp.route("/dashboard")
 def index():
+    """The dashboard of a scope (webinar, period); members are sent to their tasks."""
     if not can_view_dashboard(current_user):
         return redirect(url_for("lists.my"))
     language = str(get_locale() or "id")
@@ -51,7 +52,7 @@ def index():
     return render_template(
         "dashboard/index.html",
         **data,
-        webinar_picker=picker_from_rows(data["webinars"], scope.webinar),
+        webinar_picker=picker_from_rows(data["webinars"], scope.webinar, data["webinar_count"]),
         scope_text=label,
         period_text=service.period_label(scope),
         whatsapp_text=whatsapp_text,

@@ -1,6 +1,5 @@
 """One action item: create, detail with history, edit, status, comments, extension requests."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -14,6 +13,7 @@ from tracker.forms import (
     ItemForm,
     StatusForm,
 )
+from tracker.i18n import gettext as _
 from tracker.models import ActionItem, ExtensionRequest, Webinar
 from tracker.permissions import (
     can_assign,
@@ -32,6 +32,7 @@ from tracker.services.history import timeline
 from tracker.services.items import add_comment, create_item, people_by_ids, raw, update_item
 from tracker.services.versions import parse_version
 from tracker.services.workflow import allowed_moves, change_status
+from tracker.transactions import discard
 from tracker.urls import safe_next
 
 bp = Blueprint("items", __name__, url_prefix="/items")
@@ -84,8 +85,8 @@ def render_detail(item: ActionItem, *, status_form=None, comment_form=None, exte
 
 
 def _refused(item: ActionItem, error: ServiceError, **forms):
-    """Answer a refused change: nothing saved, the page explains why."""
-    db.session.rollback()
+    """Answer a refused change: nothing saved, the page shows the stored item and explains why."""
+    discard()
     item = get_item(item.id)
     for form in forms.values():
         for field, message in error.fields.items():
@@ -96,6 +97,7 @@ def _refused(item: ActionItem, error: ServiceError, **forms):
 
 @bp.route("/<int:item_id>")
 def detail(item_id: int):
+    """The item with its history and the actions the current user may take."""
     return render_detail(get_item(item_id))
 
 
@@ -116,6 +118,7 @@ def _item_form(item: ActionItem | None = None, submitted: bool = False) -> ItemF
 @bp.route("/new", methods=["GET", "POST"])
 @require(can_create_items)
 def new():
+    """Create an item (heads for anyone, members for themselves)."""
     form = _item_form(submitted=request.method == "POST")
     if request.method == "GET":
         form.webinar_id.data = request.args.get("webinar_id", type=int)
@@ -130,10 +133,8 @@ def new():
         try:
             item = create_item(webinar, current_user, supporters=supporters, **fields)
         except ServiceError as error:
-            db.session.rollback()
             form.add_refusal(error)
         else:
-            db.session.commit()
             flash(_("Item %(code)s created.", code=item.code), "success")
             return redirect(url_for("items.detail", item_id=item.id))
     code = 422 if form.errors else 200
@@ -142,6 +143,7 @@ def new():
 
 @bp.route("/<int:item_id>/edit", methods=["GET", "POST"])
 def edit(item_id: int):
+    """Edit an item; a save from an outdated form shows what changed instead (409)."""
     item = get_item(item_id)
     require_item(can_edit_item, item)
     form = _item_form(item, submitted=request.method == "POST")
@@ -153,13 +155,11 @@ def edit(item_id: int):
         try:
             changed = update_item(item, current_user, version=form.version.data, supporters=supporters, **fields)
         except StaleVersion:
-            db.session.rollback()
+            discard()
             return _edit_conflict(item_id, form)
         except ServiceError as error:
-            db.session.rollback()
             form.add_refusal(error)
         else:
-            db.session.commit()
             if changed:
                 flash(_("Item %(code)s saved.", code=item.code), "success")
             else:
@@ -197,6 +197,7 @@ def _edit_conflict(item_id: int, submitted: ItemForm):
 
 @bp.route("/<int:item_id>/status", methods=["POST"])
 def status(item_id: int):
+    """Move the item to another status the workflow allows for this user."""
     item = get_item(item_id)
     form = StatusForm()
     if not form.validate_on_submit():
@@ -205,7 +206,7 @@ def status(item_id: int):
         change_status(item, current_user, form.status.data, version=form.version.data,
                       note=form.note.data, evidence_url=form.evidence_url.data)
     except StaleVersion:
-        db.session.rollback()
+        discard()
         item = get_item(item_id)
         return render_template(
             "items/status_conflict.html", item=item, form=form,
@@ -214,13 +215,13 @@ def status(item_id: int):
         ), 409
     except ServiceError as error:
         return _refused(item, error, status_form=form)
-    db.session.commit()
     flash(_("%(code)s is now: %(status)s.", code=item.code, status=status_label(item.status)), "success")
     return redirect(safe_next(request.form.get("next")) or url_for("items.detail", item_id=item.id))
 
 
 @bp.route("/<int:item_id>/comments", methods=["POST"])
 def comment(item_id: int):
+    """Add a comment to the item's history."""
     item = get_item(item_id)
     form = CommentForm()
     form.validate_on_submit()  # the service says what is wrong with the body, in one place
@@ -228,13 +229,13 @@ def comment(item_id: int):
         add_comment(item, current_user, form.body.data)
     except ServiceError as error:
         return _refused(item, error, comment_form=form)
-    db.session.commit()
     flash(_("Comment added."), "success")
     return redirect(url_for("items.detail", item_id=item.id) + "#riwayat")
 
 
 @bp.route("/<int:item_id>/extension", methods=["POST"])
 def extension(item_id: int):
+    """The owner asks the heads for a later due date."""
     item = get_item(item_id)
     form = ExtensionForm()
     form.validate_on_submit()
@@ -242,13 +243,13 @@ def extension(item_id: int):
         request_extension(item, current_user, form.new_due_date.data, form.reason.data)
     except ServiceError as error:
         return _refused(item, error, extension_form=form)
-    db.session.commit()
     flash(_("Your request for more time was sent to the heads."), "success")
     return redirect(url_for("items.detail", item_id=item.id))
 
 
 @bp.route("/<int:item_id>/extension/<int:request_id>", methods=["POST"])
 def decide(item_id: int, request_id: int):
+    """A head approves or rejects a request for a later due date."""
     item = get_item(item_id)
     extension_request = db.session.get(ExtensionRequest, request_id)
     if extension_request is None or extension_request.item_id != item.id:
@@ -260,7 +261,6 @@ def decide(item_id: int, request_id: int):
         decide_extension(extension_request, current_user, form.decision.data == "approve", form.note.data)
     except ServiceError as error:
         return _refused(item, error, decision_form=form)
-    db.session.commit()
     if form.decision.data == "approve":
         flash(_("The new due date was approved."), "success")
     else:

@@ -9,12 +9,9 @@ from tracker.models import Priority, Status, Theme, Unit, User, Webinar
 from tracker.models.rules import OWNER_ROLES
 from tracker.permissions import has_tasks
 from tracker.services import exports
-from tracker.services.item_query import (
-    PER_PAGE_CHOICES,
-    ItemFilter,
-    my_task_groups,
-    paginate,
-)
+from tracker.services.item_filter import PER_PAGE_CHOICES, ItemFilter
+from tracker.services.item_pages import paginate
+from tracker.services.my_tasks import my_task_groups
 from tracker.services.webinar_picker import WebinarPicker, option_label, picker_condition, webinar_count
 from tracker.services.workflow import allowed_moves
 
@@ -71,6 +68,7 @@ def _filter_choices(item_filter: ItemFilter) -> dict:
 
 @bp.route("/items")
 def items():
+    """The item list: filters, search, sort and pages."""
     item_filter, notices = ItemFilter.from_args(request.args)
     pagination = paginate(item_filter)
     return render_template(
@@ -92,12 +90,14 @@ def _download(body: bytes, mimetype: str, extension: str) -> Response:
 
 @bp.route("/items/export.csv")
 def export_csv():
+    """The filtered list as CSV (UTF-8 with BOM, formula-guarded)."""
     item_filter, _notices = ItemFilter.from_args(request.args)
     return _download(exports.write_csv(item_filter), "text/csv; charset=utf-8", "csv")
 
 
 @bp.route("/items/export.xlsx")
 def export_xlsx():
+    """The filtered list as an Excel workbook."""
     item_filter, _notices = ItemFilter.from_args(request.args)
     mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return _download(exports.write_xlsx(item_filter), mimetype, "xlsx")
@@ -105,6 +105,7 @@ def export_xlsx():
 
 @bp.route("/my")
 def my():
+    """My tasks: what I own or support, grouped by urgency."""
     if not has_tasks(current_user):
         return render_template("lists/my.html", groups=None)
     groups = my_task_groups(current_user)

@@ -27,7 +27,6 @@ def healthz():
         db.session.execute(text("SELECT 1"))
     except Exception:  # noqa: BLE001 - any database failure means unhealthy
         current_app.logger.exception("health check failed")
-        db.session.rollback()
         return jsonify(status="error", database="unreachable"), 503
     return jsonify(status="ok", database="ok")
 
@@ -41,5 +40,4 @@ def set_language():
         session["lang"] = language
         if current_user.is_authenticated:
             current_user.language = language
-            db.session.commit()
     return redirect(back_or(url_for("main.index")))

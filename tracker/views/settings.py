@@ -1,10 +1,9 @@
 """Installation settings for administrators: the report letterhead, signature block and numbering."""
 from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
-from tracker.extensions import db
 from tracker.forms.settings import SettingsForm
+from tracker.i18n import gettext as _
 from tracker.permissions import can_manage_users, require
 from tracker.services.errors import InvalidInput
 from tracker.services.settings import DEFAULTS, get_settings, set_settings
@@ -26,11 +25,9 @@ def edit():
         try:
             set_settings({name: form[name].data for name in SettingsForm.FIELDS}, current_user)
         except InvalidInput as error:
-            db.session.rollback()
             for name, message in error.fields.items():
                 form[name].errors = list(form[name].errors) + [message]
         else:
-            db.session.commit()
             flash(_("Settings saved."), "success")
             return redirect(url_for("settings.edit"))
     status = 422 if form.errors else 200

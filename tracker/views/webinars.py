@@ -1,11 +1,11 @@
 """Webinar pages: the list with progress figures, detail with carry-over, create/edit, bulk entry."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 
 from tracker.extensions import db
 from tracker.forms import BulkEntryForm, WebinarForm
+from tracker.i18n import gettext as _
+from tracker.i18n import ngettext
 from tracker.models import Webinar
 from tracker.permissions import can_bulk_enter, can_manage_webinars
 from tracker.services import bulk as bulk_service
@@ -83,10 +83,8 @@ def _webinar_form(webinar: Webinar | None):
                 update_webinar(webinar, current_user, **values)
                 message = _("Webinar series %(series)d saved.", series=webinar.series)
         except ServiceError as error:
-            db.session.rollback()
             form.add_refusal(error)
         else:
-            db.session.commit()
             flash(message, "success")
             return redirect(url_for("webinars.detail", webinar_id=webinar.id))
     status = 422 if form.errors or form.form_errors else 200
@@ -106,10 +104,8 @@ def bulk(webinar_id: int):
             try:
                 created = bulk_service.save_rows(webinar, current_user, rows)
             except ServiceError as error:
-                db.session.rollback()
                 problem = error.message
             else:
-                db.session.commit()
                 flash(ngettext("%(num)d item created.", "%(num)d items created.", len(created)), "success")
                 return redirect(url_for("webinars.detail", webinar_id=webinar.id))
         if problem:

@@ -28,15 +28,17 @@ def upgrade():
     )
     with op.batch_alter_table('action_items', schema=None) as batch_op:
         batch_op.create_index('ix_action_items_webinar_status_due', ['webinar_id', 'status', 'due_date'], unique=False)
+        batch_op.create_index('ix_action_items_status_updated', ['status', 'updated_at'], unique=False)
     dialect = op.get_bind().dialect.name
     for statement in create_statements(dialect):
         op.execute(statement)
-    op.execute(rebuild_statement())
+    op.execute(rebuild_statement(dialect))
 
 
 def downgrade():
     for statement in drop_statements(op.get_bind().dialect.name):
         op.execute(statement)
     with op.batch_alter_table('action_items', schema=None) as batch_op:
+        batch_op.drop_index('ix_action_items_status_updated')
         batch_op.drop_index('ix_action_items_webinar_status_due')
     op.drop_table('item_tallies')

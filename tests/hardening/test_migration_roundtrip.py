@@ -122,8 +122,11 @@ def test_downgrade_to_first_revision_and_back_keeps_every_row(migration_app):
     for name, columns in ADDED_LATER.items():  # the later columns come back, empty
         assert all(row[column] is None for row in back_at_head[name] for column in columns)
         assert any(row[column] is not None for row in at_head[name] for column in columns)
-    for name in set(at_head) - set(at_first):  # tables added later: dropped on the way down, back empty
+    for name in set(at_head) - set(at_first) - {"item_tallies"}:  # added later: dropped on the way down, back empty
         assert back_at_head[name] == []
+    # The tallies are derived from the items: the migration counts them again, to the same numbers.
+    counted = lambda rows: sorted(str(row) for row in rows if row["n"])  # noqa: E731 (rows at 0 may stay)
+    assert counted(back_at_head["item_tallies"]) == counted(at_head["item_tallies"])
     print(f"\nM1 rows kept per table: {report}")
     assert items >= 300 and report["item_history"] >= 1200 and report["extension_requests"] >= 20
 

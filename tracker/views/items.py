@@ -29,6 +29,7 @@ from tracker.services import conflicts
 from tracker.services.deadline_extensions import decide_extension, request_extension
 from tracker.services.errors import ServiceError, StaleVersion
 from tracker.services.history import timeline
+from tracker.services.horizon import current_horizon
 from tracker.services.items import add_comment, create_item, people_by_ids, raw, update_item
 from tracker.services.versions import parse_version
 from tracker.services.workflow import allowed_moves, change_status
@@ -66,6 +67,7 @@ def render_detail(item: ActionItem, *, status_form=None, comment_form=None, exte
     status_form.version.data = item.version
     pending = item.pending_extension
     history, history_more = timeline(item.id, everything=request.args.get("history") == "all")
+    current_horizon()  # due badges read it: loaded now, not while the page renders
     return render_template(
         "items/detail.html",
         item=item,

@@ -9,6 +9,7 @@ from tracker.models import Priority, Status, Theme, Unit, User, Webinar
 from tracker.models.rules import OWNER_ROLES
 from tracker.permissions import has_tasks
 from tracker.services import exports
+from tracker.services.horizon import current_horizon
 from tracker.services.item_filter import PER_PAGE_CHOICES, ItemFilter
 from tracker.services.item_pages import paginate
 from tracker.services.my_tasks import my_task_groups
@@ -71,6 +72,7 @@ def items():
     """The item list: filters, search, sort and pages."""
     item_filter, notices = ItemFilter.from_args(request.args)
     pagination = paginate(item_filter)
+    current_horizon()  # due badges read it: loaded now, not while the page renders
     return render_template(
         "lists/items.html",
         pagination=pagination,

@@ -11,6 +11,7 @@ from tracker.permissions import can_bulk_enter, can_manage_webinars
 from tracker.services import bulk as bulk_service
 from tracker.services.dashboard import share_text
 from tracker.services.errors import ServiceError
+from tracker.services.horizon import current_horizon
 from tracker.services.webinars import (
     WEBINAR_FIELDS,
     carry_over_items,
@@ -46,6 +47,7 @@ def detail(webinar_id: int):
     items = webinar_items(webinar)
     summary = summary_of(webinar, items)
     label = _("Webinar Series %(series)d", series=webinar.series)
+    current_horizon()  # due badges read it: loaded now, not while the page renders
     return render_template(
         "webinars/detail.html",
         webinar=webinar,

@@ -11,6 +11,7 @@ from config import TestConfig
 from tracker import create_app
 from tracker.extensions import db
 from tracker.models import Role, User
+from tracker.models.tallies import create_statements as tally_triggers
 from tracker.services.reference import ensure_themes, ensure_units
 
 PASSWORD = "rahasia-uji-123"
@@ -45,6 +46,9 @@ def _schema(config_class):
         with db.engine.begin() as connection:
             connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
         db.create_all()
+        with db.engine.begin() as connection:  # the tally triggers come from their migration's DDL
+            for statement in tally_triggers(connection.dialect.name):
+                connection.exec_driver_sql(statement)
         db.engine.dispose()
     return True
 

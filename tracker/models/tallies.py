@@ -5,7 +5,7 @@ Database triggers (SQLite and PostgreSQL) change a tally in the same transaction
 writes it: the ORM, a Core insert, a restore or raw SQL. `key` is the webinar, theme or owner id (0 for
 items without a theme or owner). Rows whose count fell to 0 stay; readers ignore them.
 """
-from sqlalchemy import DDL, Integer, String, event
+from sqlalchemy import Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tracker.models.base import Base
@@ -90,7 +90,7 @@ def _postgresql_statements() -> list[str]:
 
 
 def create_statements(dialect: str) -> list[str]:
-    """The DDL that creates the tally triggers on this dialect (used by the migration and create_all)."""
+    """The DDL that creates the tally triggers on this dialect (the migration runs it)."""
     return _postgresql_statements() if dialect == "postgresql" else _sqlite_statements()
 
 
@@ -117,12 +117,3 @@ def recount_parts(dialect: str) -> list[tuple[str, str, str]]:
         group_by = key if status.startswith("'") else f"{key}, {status}"
         parts.append((grain, f"{key}, {status}, count(*)", group_by))
     return parts
-
-
-def _create_triggers(target, connection, **kw) -> None:
-    for statement in create_statements(connection.dialect.name):
-        connection.execute(DDL(statement.replace("%", "%%")))
-
-
-# Tests build their schema with create_all: the triggers come with the items table there too.
-event.listen(Base.metadata, "after_create", _create_triggers)

@@ -9,6 +9,7 @@ from urllib.parse import quote
 from tracker.i18n import gettext as _
 from tracker.i18n import lazy_gettext as _l
 from tracker.models import Horizon
+from tracker.models.rules import CATEGORY_STATUSES
 from tracker.services import dashboard_counts as counts
 from tracker.services import dashboard_tallies as tallies
 from tracker.services.dashboard_counts import categories, figures, percent, week_starts  # noqa: F401 (public API)
@@ -37,16 +38,16 @@ OWNER_LIMIT = 15  # owners in the workload chart and table unless everyone is as
 
 # SIPTL-style follow-up categories. The names are official Indonesian terms and stay Indonesian in
 # every language; the explanation is translated. (key, official name, statuses, explanation)
-_EXPLAINED = {
-    "sesuai": ("sesuai", _l("followed up as recommended: verified")),
-    "dalam_proses": ("dalam proses", _l("being followed up: in progress, blocked, or done and awaiting verification")),
-    "belum": ("belum ditindaklanjuti", _l("not yet followed up: new")),
-    "tidak_dapat": ("tidak dapat ditindaklanjuti", _l("cannot be followed up: cancelled")),
+CATEGORY_NAMES = {"sesuai": "sesuai", "dalam_proses": "dalam proses", "belum": "belum ditindaklanjuti",
+                  "tidak_dapat": "tidak dapat ditindaklanjuti"}
+CATEGORY_EXPLANATIONS = {
+    "sesuai": _l("followed up as recommended: verified"),
+    "dalam_proses": _l("being followed up: in progress, blocked, or done and awaiting verification"),
+    "belum": _l("not yet followed up: new"),
+    "tidak_dapat": _l("cannot be followed up: cancelled"),
 }
-CATEGORIES = tuple((key, *_EXPLAINED[key][:1], statuses, _EXPLAINED[key][1])
-                   for key, statuses in counts.CATEGORY_STATUSES)
-CATEGORY_NAMES = {key: name for key, name, _statuses, _explanation in CATEGORIES}
-CATEGORY_EXPLANATIONS = {key: explanation for key, _name, _statuses, explanation in CATEGORIES}
+CATEGORIES = tuple((key, CATEGORY_NAMES[key], statuses, CATEGORY_EXPLANATIONS[key])
+                   for key, statuses in CATEGORY_STATUSES)
 
 
 def dashboard(scope: Scope, language: str, horizon: Horizon | None = None, everyone: bool = False) -> dict:

@@ -34,15 +34,19 @@ class Overview:
     by_status: dict[str, int]
 
 
+def _tally_sum(*where):
+    """The sum of the tallies that match (0 when none do), as a scalar subquery."""
+    return select(func.coalesce(func.sum(ItemTally.n), 0)).where(*where).scalar_subquery()
+
+
 def _tally_of(grain: str, key, status: str):
-    return (select(func.coalesce(func.sum(ItemTally.n), 0))
-            .where(ItemTally.grain == grain, ItemTally.key == key, ItemTally.status == status).scalar_subquery())
+    return _tally_sum(ItemTally.grain == grain, ItemTally.key == key, ItemTally.status == status)
 
 
 def _status_total(status: str, chosen: bool):
     where = ([ItemTally.grain == "webinar", ItemTally.key == bindparam("scope_webinar")] if chosen
              else [ItemTally.grain == "theme"])
-    return select(func.coalesce(func.sum(ItemTally.n), 0)).where(*where, ItemTally.status == status).scalar_subquery()
+    return _tally_sum(*where, ItemTally.status == status)
 
 
 @cache
@@ -50,8 +54,7 @@ def _overview_statement(chosen: bool):
     """The overview's union for all webinars or a chosen one (scope_webinar, picker_selected, limit bound)."""
     # A webinar's item total as a scalar filter, not EXISTS: PostgreSQL then walks the webinars newest
     # first and stops at the limit, where a semi-join would first read the tallies of every webinar.
-    items_of_webinar = (select(func.coalesce(func.sum(ItemTally.n), 0))
-                        .where(ItemTally.grain == "webinar", ItemTally.key == Webinar.id).scalar_subquery())
+    items_of_webinar = _tally_sum(ItemTally.grain == "webinar", ItemTally.key == Webinar.id)
     shown_where = [Webinar.id == bindparam("scope_webinar")] if chosen else [items_of_webinar > 0]
     with_items = (select(func.count()).select_from(Webinar).where(*shown_where) if chosen
                   else select(func.count(ItemTally.key.distinct())).where(ItemTally.grain == "webinar", ItemTally.n > 0))

@@ -90,16 +90,6 @@ def due_in_working_days() -> bool:
     return setting("due_in_working_days").strip() == "1"
 
 
-def due_soon_working_days() -> int:
-    """How many working days ahead counts as "due soon" for reminders (default 3)."""
-    try:
-        return max(0, min(int(setting("due_soon_working_days")), 60))
-    except ValueError:
-        from tracker.services.settings import DEFAULTS
-
-        return int(DEFAULTS["due_soon_working_days"])
-
-
 def due_after(start: date, n: int) -> date:
     """start + n days, counted in working days when the setting says so."""
     if due_in_working_days():

@@ -12,7 +12,8 @@ def test_sign_in_and_out(page, users):
     assert not has_horizontal_scroll(page)
     if page.viewport_name == "phone":
         page.get_by_role("button", name="Menu").click()
-    page.get_by_role("button", name="Keluar").click()
+    with page.expect_navigation():  # wait for the sign-out answer before reading the page
+        page.get_by_role("button", name="Keluar").click()
     assert page.get_by_text("Anda telah keluar.").is_visible()
     page.goto("/profile")
     assert page.url.endswith("/login?next=%2Fprofile")

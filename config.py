@@ -26,10 +26,15 @@ class Config:
     SESSION_ABSOLUTE_HOURS = int(os.environ.get("SESSION_ABSOLUTE_HOURS", "12"))
     # Sign-in throttling (shared by all workers through the database).
     LOGIN_THROTTLE_WINDOW_SECONDS = int(os.environ.get("LOGIN_THROTTLE_WINDOW_SECONDS", "900"))
+    # Failures for one account from one address before that address is refused for the window.
     LOGIN_MAX_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_MAX_FAILURES_PER_ACCOUNT", "5"))
+    # Failures from one address (any accounts) after which attempts from it are slowed down.
     LOGIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_MAX_FAILURES_PER_ADDRESS", "20"))
+    # A distributed attack: this many failures for one account from at least this many addresses.
+    LOGIN_DISTRIBUTED_FAILURES = int(os.environ.get("LOGIN_DISTRIBUTED_FAILURES", "20"))
+    LOGIN_DISTRIBUTED_ADDRESSES = int(os.environ.get("LOGIN_DISTRIBUTED_ADDRESSES", "3"))
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(2 * 1024 * 1024)))
-    # Comma-separated host names the app answers to (empty: any).
+    # Comma-separated host names the app answers to (empty: any; in production: the host of BASE_URL).
     TRUSTED_HOSTS = [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()] or None
     # Set when behind a reverse proxy (nginx) that sets X-Forwarded-For/-Proto: the number of proxies.
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
@@ -42,7 +47,10 @@ class Config:
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
+    # None: on when BASE_URL is https (resolved in create_app).
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE") if "SESSION_COOKIE_SECURE" in os.environ else None
+    # Production refuses a plain-HTTP BASE_URL (other than loopback) unless this is set.
+    ALLOW_HTTP = _bool("ALLOW_HTTP")
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")

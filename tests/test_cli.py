@@ -80,3 +80,25 @@ def test_create_user_rejects_a_short_password(app, db_ctx):
     assert "8" in result.output
     with db_ctx():
         assert db.session.scalar(select(func.count(User.id))) == 0
+
+
+def test_demo_accounts_can_be_saved_and_reactivated_as_seeded(app, client, db_ctx):
+    """The seeded e-mail addresses pass the admin form: a demo user is saved without clearing them."""
+    from tests.hardening.conftest import page_forms
+
+    app.test_cli_runner().invoke(args=["seed-demo"])
+    with db_ctx():
+        member = db.session.scalar(select(User).where(User.username == "anggota"))
+        member_id, email = member.id, member.email
+    assert client.login("admin", "tindaklanjut28").status_code == 302
+    url = f"/admin/users/{member_id}/edit"
+    forms = page_forms(client.get(url).get_data(as_text=True))
+    fields = next(form for form in forms.values() if "email" in form)
+    assert fields["email"] == [email]
+    fields.pop("active", None)  # unticked: deactivate
+    assert client.post(url, data=fields).status_code == 302
+    fields["active"] = ["y"]
+    assert client.post(url, data=fields).status_code == 302
+    with db_ctx():
+        member = db.session.get(User, member_id)
+        assert member.active and member.email == email

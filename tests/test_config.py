@@ -76,3 +76,35 @@ def test_writes_begin_immediate_and_reads_do_not(app, client, users):
         assert statements and all(statement == "BEGIN" for statement in statements)
     finally:
         event.remove(engine, "before_cursor_execute", capture)
+
+
+def _production(tmp_path, base_url: str, **settings) -> type:
+    attributes = {"APP_ENV": "production", "SECRET_KEY": "x" * 32, "INSTANCE_PATH": str(tmp_path),
+                  "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite3'}", "BASE_URL": base_url,
+                  "SESSION_COOKIE_SECURE": None, "TRUSTED_HOSTS": None, "ALLOW_HTTP": False}
+    attributes.update(settings)
+    return type("Production", (Config,), attributes)
+
+
+def test_https_base_url_makes_cookies_secure_and_answers_only_its_host(tmp_path):
+    app = create_app(_production(tmp_path, "https://tindaklanjut.sulbarprov.go.id"))
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    client = app.test_client()
+    assert client.get("/healthz", base_url="https://evil.example").status_code == 400  # forged Host refused
+    assert client.get("/login", base_url="https://tindaklanjut.sulbarprov.go.id").status_code == 200
+    cookie = client.get("/login", base_url="https://tindaklanjut.sulbarprov.go.id").headers.get("Set-Cookie", "")
+    assert "Secure" in cookie
+
+
+def test_production_refuses_a_plain_http_base_url_unless_told(tmp_path):
+    with pytest.raises(RuntimeError, match="ALLOW_HTTP"):
+        create_app(_production(tmp_path, "http://tindaklanjut.sulbarprov.go.id"))
+    app = create_app(_production(tmp_path, "http://tindaklanjut.sulbarprov.go.id", ALLOW_HTTP=True))
+    assert app.config["SESSION_COOKIE_SECURE"] is False
+    # Loopback (a trial of `make serve` on one's own machine) is not exposed, so it starts.
+    assert "localhost" in create_app(_production(tmp_path, "http://127.0.0.1:8000")).config["TRUSTED_HOSTS"]
+
+
+def test_an_explicit_cookie_setting_wins(tmp_path):
+    app = create_app(_production(tmp_path, "https://tl.example.go.id", SESSION_COOKIE_SECURE=False))
+    assert app.config["SESSION_COOKIE_SECURE"] is False

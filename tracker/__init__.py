@@ -2,12 +2,14 @@
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask
 
 from config import Config
 
 TEMPLATE_FOLDER = Path(__file__).resolve().parent.parent / "templates"
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
 def create_app(config_class: type = Config) -> Flask:
@@ -24,6 +26,10 @@ def create_app(config_class: type = Config) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     _resolve_secret_key(app)
     _resolve_database_url(app)
+    _resolve_transport(app)
+    from tracker.request_body import ChunkedBodyLimit
+
+    app.wsgi_app = ChunkedBodyLimit(app.wsgi_app, app.config)
     if app.config.get("PROXY_COUNT"):
         from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -101,6 +107,26 @@ def _resolve_secret_key(app: Flask) -> None:
         key_file.write_text(secrets.token_hex(32))
         key_file.chmod(0o600)
     app.config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+def _resolve_transport(app: Flask) -> None:
+    """Production defaults from BASE_URL: secure cookies over HTTPS, and only its host answered.
+
+    A production app with a plain-HTTP BASE_URL on a non-loopback host refuses to start unless
+    ALLOW_HTTP says it is meant (a closed network); session cookies would travel in clear otherwise.
+    """
+    base = urlsplit(app.config["BASE_URL"])
+    if app.config.get("SESSION_COOKIE_SECURE") is None:
+        app.config["SESSION_COOKIE_SECURE"] = base.scheme == "https"
+    if app.config["APP_ENV"] != "production":
+        return
+    loopback = base.hostname in LOOPBACK_HOSTS
+    if not app.config.get("TRUSTED_HOSTS") and base.hostname:
+        # A forged Host header is refused, not reflected; on one's own machine any loopback name.
+        app.config["TRUSTED_HOSTS"] = sorted(LOOPBACK_HOSTS) if loopback else [base.hostname]
+    if base.scheme != "https" and not loopback and not app.config.get("ALLOW_HTTP"):
+        raise RuntimeError(f"BASE_URL {app.config['BASE_URL']} is not https: set an https BASE_URL, "
+                           "or ALLOW_HTTP=1 if the app is meant to be served over plain HTTP")
 
 
 def _resolve_database_url(app: Flask) -> None:

@@ -11,6 +11,8 @@ def safe_next(target: str | None) -> str | None:
     """A same-site relative path, or None (no open redirects)."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return None
+    if any(ord(char) < 32 or ord(char) == 127 for char in target):  # CR/LF would split the header
+        return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc:
         return None

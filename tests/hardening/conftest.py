@@ -12,7 +12,8 @@ import pytest
 from flask import url_for
 from sqlalchemy import JSON, select
 
-from tests.conftest import add_user, add_webinar
+from tests.conftest import add_item, add_user, add_webinar
+from tests.live_server import LiveServer
 from tracker.extensions import db
 from tracker.models import ActionItem, Comment, Role, TokenKind, User
 from tracker.services.dashboard import Scope
@@ -221,3 +222,38 @@ class HttpBrowser:
         status, _headers, _text = self.post("/login", {"username": username, "password": password,
                                                        "csrf_token": token}, **kwargs)
         return status
+
+
+def hot_items(app, users, count: int = 20) -> list[int]:
+    """Items of one webinar owned by anggota, committed, with the test's engine let go."""
+    with app.app_context():
+        owner = db.session.get(User, users["anggota"])
+        webinar = add_webinar()
+        due = local_today() + timedelta(days=30)
+        ids = [add_item(webinar, owner, title=f"Item panas {n}", due_date=due).id for n in range(count)]
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()  # the servers own the database from here
+    return ids
+
+
+def server_log_problems(path) -> dict:
+    """How often a live server's log shows a lock error or a traceback."""
+    text = path.read_text(errors="replace") if path.exists() else ""
+    return {"database is locked": text.count("database is locked"), "Traceback": text.count("Traceback")}
+
+
+@pytest.fixture()
+def server_factory(database_url, tmp_path):
+    """Start gunicorn servers on the test database (stopped at the end): `start(name, workers=2)`."""
+    started = []
+
+    def start(name="server", **kwargs):
+        server = LiveServer(database_url, str(tmp_path / f"instance-{name}"),
+                            stderr_path=str(tmp_path / f"{name}.stderr"), **kwargs)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()

@@ -4,60 +4,25 @@ import random
 import threading
 import time
 from collections import defaultdict
-from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import PASSWORD, add_item, add_webinar
-from tests.hardening.conftest import HttpBrowser, page_forms
-from tests.live_server import LiveServer
+from tests.conftest import PASSWORD
+from tests.hardening.conftest import HttpBrowser, hot_items, page_forms, server_log_problems
 from tracker.extensions import db
-from tracker.models import ActionItem, Comment, ItemHistory, User
-from tracker.timeutil import local_today
+from tracker.models import ActionItem, Comment, ItemHistory
 
 pytestmark = pytest.mark.slow
 
-CLIENTS, HOT_ITEMS = 8, 20
+CLIENTS = 8
 # The load runs until enough saves and collisions happened (however slow the machine), within a cap.
 ENOUGH_SAVES, CAP_SECONDS = 50, 300.0
 
 
-def _hot_items(app, users, count=HOT_ITEMS) -> list[int]:
-    with app.app_context():
-        owner = db.session.get(User, users["anggota"])
-        webinar = add_webinar()
-        due = local_today() + timedelta(days=30)
-        ids = [add_item(webinar, owner, title=f"Item panas {n}", due_date=due).id for n in range(count)]
-        db.session.commit()
-        db.session.remove()
-        db.engine.dispose()  # the servers own the database from here
-    return ids
-
-
-def _server_log_problems(path) -> dict:
-    text = path.read_text(errors="replace") if path.exists() else ""
-    return {"database is locked": text.count("database is locked"), "Traceback": text.count("Traceback")}
-
-
-@pytest.fixture()
-def server_factory(database_url, tmp_path):
-    started = []
-
-    def start(name="server", **kwargs):
-        server = LiveServer(database_url, str(tmp_path / f"instance-{name}"),
-                            stderr_path=str(tmp_path / f"{name}.stderr"), **kwargs)
-        started.append(server)
-        return server
-
-    yield start
-    for server in started:
-        server.stop()
-
-
 def test_concurrent_edits_lose_nothing(app, users, server_factory, tmp_path):
     """R1: 8 people saving 20 hot items from the forms they opened, until 50 saves and a collision."""
-    hot = _hot_items(app, users)
+    hot = hot_items(app, users)
     server = server_factory("r1", workers=2)
     accepted, outcomes, lock = [], defaultdict(int), threading.Lock()
     deadline = time.monotonic() + CAP_SECONDS
@@ -111,7 +76,7 @@ def test_concurrent_edits_lose_nothing(app, users, server_factory, tmp_path):
             expected = (saves[-1][1], saves[-1][2]) if saves else (item.title, item.progress)
             if (item.title, item.progress) != expected or item.version != 1 + len(saves):
                 lost.append((item_id, item.title, expected))
-    problems = _server_log_problems(tmp_path / "r1.stderr")
+    problems = server_log_problems(tmp_path / "r1.stderr")
     print(f"\nR1 {app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]}: {dict(outcomes)} "
           f"accepted={len(accepted)} lost={len(lost)} history_mismatch={len(missing_history)} log={problems}")
     assert set(outcomes) <= {302, 409}, dict(outcomes)  # no 5xx, nothing else
@@ -122,7 +87,7 @@ def test_concurrent_edits_lose_nothing(app, users, server_factory, tmp_path):
 
 def test_two_servers_share_one_database(app, users, server_factory, tmp_path):
     """R4: data, session cookies and sign-in throttling hold across two app servers."""
-    [item_id] = _hot_items(app, users, count=1)
+    [item_id] = hot_items(app, users, count=1)
     a, b = server_factory("a", workers=1), server_factory("b", workers=1)
     head = HttpBrowser(a.url)
     assert head.login("kepala", PASSWORD) == 302
@@ -158,5 +123,5 @@ def test_two_servers_share_one_database(app, users, server_factory, tmp_path):
     assert HttpBrowser(b.url).login("anggota", PASSWORD) == 429
     with app.app_context():
         assert db.session.scalar(select(db.func.count(Comment.id))) == 1
-    assert _server_log_problems(tmp_path / "a.stderr")["Traceback"] == 0
-    assert _server_log_problems(tmp_path / "b.stderr")["Traceback"] == 0
+    assert server_log_problems(tmp_path / "a.stderr")["Traceback"] == 0
+    assert server_log_problems(tmp_path / "b.stderr")["Traceback"] == 0

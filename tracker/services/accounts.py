@@ -4,7 +4,8 @@ from sqlalchemy import func, select
 from tracker.audit import security_event
 from tracker.extensions import db
 from tracker.i18n import gettext as _
-from tracker.models import Role, User
+from tracker.models import Role, TokenKind, User
+from tracker.services.tokens import revoke_all
 
 
 class AccountError(ValueError):
@@ -46,7 +47,10 @@ def active_admin_count(exclude_id: int | None = None) -> int:
 
 
 def update_user(user: User, *, role: Role, active: bool, **fields) -> None:
-    """Change an account; the last active admin cannot demote or deactivate themself away."""
+    """Change an account; the last active admin cannot demote or deactivate themself away.
+
+    Deactivating ends the account's sessions and revokes its API tokens and calendar links.
+    """
     if "username" in fields and username_taken(fields["username"], exclude_id=user.id):
         raise AccountError(_("The username %(username)s is already taken.", username=fields["username"]))
     losing_admin = user.role == Role.ADMIN and (role != Role.ADMIN or not active)
@@ -56,6 +60,8 @@ def update_user(user: User, *, role: Role, active: bool, **fields) -> None:
         setattr(user, name, value)
     if user.active and not active:
         user.rotate_session_token()  # deactivation ends every session at once
+        for kind in TokenKind:  # and every API token and calendar link: reactivation brings none back
+            revoke_all(user, kind)
         security_event("account_deactivated", target=user.username)
     if user.role != Role(role):
         security_event("role_changed", target=user.username, old=user.role.value, new=Role(role).value)

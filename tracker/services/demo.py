@@ -14,6 +14,8 @@ from tracker.services.reference import ensure_themes, ensure_units
 from tracker.timeutil import local_today
 
 DEMO_PASSWORD = "tindaklanjut28"
+# Reserved for examples (RFC 2606): valid in every form, delivered to nobody.
+DEMO_EMAIL_DOMAIN = "demo.example.org"
 
 DEMO_USERS = [
     ("admin", "Administrator Aplikasi", Role.ADMIN, None),
@@ -118,7 +120,7 @@ def _ensure_demo_users(units: dict[str, Unit], created: list[str]) -> dict[str, 
         if user is None:
             user = create_user(
                 username, full_name, DEMO_PASSWORD, role=role, unit=units.get(unit),
-                email=f"{username}@demo.invalid",
+                email=f"{username}@{DEMO_EMAIL_DOMAIN}",
             )
             created.append(f"user {username}")
         users[username] = user

@@ -15,6 +15,7 @@ from tracker.permissions import can_manage_users, require
 from tracker.services import working_days
 from tracker.services.accounts import AccountError, create_user, update_user
 from tracker.services.errors import ServiceError
+from tracker.services.throttle import accounts_under_attack
 from tracker.timeutil import local_today
 from tracker.transactions import discard
 
@@ -56,11 +57,12 @@ def _profile_fields(form: UserForm) -> dict:
 
 @bp.route("/users")
 def users():
-    """Every account, active ones first."""
+    """Every account, active ones first, and the accounts under a distributed sign-in attack."""
     accounts = db.session.scalars(
         select(User).options(joinedload(User.unit)).order_by(User.active.desc(), User.full_name)
     ).all()
-    return render_template("admin/users.html", users=accounts, button_form=EmptyForm())
+    return render_template("admin/users.html", users=accounts, button_form=EmptyForm(),
+                           under_attack=accounts_under_attack())
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -127,7 +129,8 @@ def deactivate_user(user_id: int):
         discard()  # refused: the redirect below must not save anything
         flash(str(error), "danger")
         return redirect(url_for("admin.users")), 303
-    flash(_("Account %(username)s deactivated; its sessions have ended.", username=user.username), "success")
+    flash(_("Account %(username)s deactivated; its sessions, API tokens and calendar links have ended.",
+            username=user.username), "success")
     return redirect(url_for("admin.users"))
 
 

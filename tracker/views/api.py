@@ -142,7 +142,11 @@ def _unexpected(exc: Exception):
 
 
 def _body(spec) -> dict:
-    return parse_body(request.get_json(force=True, silent=True), spec)
+    try:
+        body = request.get_json(force=True, silent=True)
+    except RecursionError:  # thousands of nested brackets: refuse, do not crash
+        raise BodyError(_("The request body is nested too deeply.")) from None
+    return parse_body(body, spec)
 
 
 def _get_item(item_id: int) -> ActionItem:

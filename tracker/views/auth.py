@@ -1,16 +1,13 @@
 """Sign in and sign out."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, logout_user
-from sqlalchemy import func, select
 
 from tracker.audit import security_event
-from tracker.extensions import db
 from tracker.forms import LoginForm
 from tracker.i18n import gettext as _
-from tracker.models import User, utcnow
+from tracker.models import utcnow
 from tracker.security import public, start_session
-from tracker.services.throttle import clear_failures, is_throttled, record_failure
-from tracker.transactions import keep_despite_error
+from tracker.services.sign_in import check_password, throttled_message
 from tracker.urls import safe_next
 
 bp = Blueprint("auth", __name__)
@@ -19,35 +16,28 @@ bp = Blueprint("auth", __name__)
 @bp.route("/login", methods=["GET", "POST"])
 @public
 def login():
-    """Sign in; failed attempts are counted per account and address, and too many are refused."""
+    """Sign in; failures are throttled per account and address (services/throttle.py)."""
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = LoginForm()
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form), 400 if request.method == "POST" else 200
-    username = form.username.data.strip().lower()
-    address = request.remote_addr or "-"
-    if is_throttled(username, address):
-        security_event("login_throttled", username=username)
-        form.form_errors.append(_("Too many failed sign-ins. Please wait 15 minutes and try again."))
-        response = render_template("auth/login.html", form=form), 429
-        return response[0], 429, {"Retry-After": "900"}
-    user = db.session.scalar(select(User).where(func.lower(User.username) == username))
-    if user is not None and user.check_password(form.password.data):
-        if not user.active:
-            security_event("login_refused_inactive", username=username)
-            form.form_errors.append(_("This account has been deactivated. Contact an administrator."))
-            return render_template("auth/login.html", form=form), 401
-        user.last_login_at = utcnow()
-        clear_failures(username)
-        start_session(user)
-        security_event("login", username=username)
-        return redirect(safe_next(request.args.get("next")) or url_for("main.index"))
-    record_failure(username, address)
-    keep_despite_error()  # the 401 below must not undo the count that throttles guessing
-    security_event("login_failed", username=username)
-    form.form_errors.append(_("Wrong username or password."))
-    return render_template("auth/login.html", form=form), 401
+    attempt = check_password(form.username.data, form.password.data, request.remote_addr or "-")
+    if not attempt.verdict.allowed:
+        form.form_errors.append(throttled_message(attempt.verdict))
+        headers = {"Retry-After": str(attempt.verdict.retry_after)}
+        return render_template("auth/login.html", form=form), 429, headers
+    if attempt.inactive:
+        security_event("login_refused_inactive", username=attempt.user.username)
+        form.form_errors.append(_("This account has been deactivated. Contact an administrator."))
+        return render_template("auth/login.html", form=form), 401
+    if not attempt.ok:
+        form.form_errors.append(_("Wrong username or password."))
+        return render_template("auth/login.html", form=form), 401
+    attempt.user.last_login_at = utcnow()
+    start_session(attempt.user)
+    security_event("login", username=attempt.user.username)
+    return redirect(safe_next(request.args.get("next")) or url_for("main.index"))
 
 
 @bp.route("/logout", methods=["POST"])

@@ -2,7 +2,7 @@
 from datetime import datetime
 from typing import NamedTuple
 
-from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from tracker.audit import security_event
@@ -14,7 +14,9 @@ from tracker.models import AccessToken, TokenKind, User
 from tracker.security import start_session
 from tracker.services import tokens
 from tracker.services.errors import ServiceError
+from tracker.services.sign_in import check_password, throttled_message
 from tracker.transactions import discard
+from tracker.urls import absolute_url
 
 bp = Blueprint("profile", __name__)
 
@@ -78,8 +80,12 @@ def password():
     """Change the password after checking the current one; other sessions end."""
     form = PasswordChangeForm(prefix="pw")
     if form.validate_on_submit():
-        if current_user.check_password(form.current_password.data):
-            user = db.session.get(User, current_user.id)  # the signed-in user itself (no query)
+        attempt = check_password(current_user.username, form.current_password.data, request.remote_addr or "-")
+        if not attempt.verdict.allowed:
+            form.current_password.errors.append(throttled_message(attempt.verdict))
+            return _render(password=form, status=429)
+        if attempt.ok and attempt.user.id == current_user.id:
+            user = attempt.user
             user.set_password(form.new_password.data)  # ends every other session
             start_session(user)  # keep this session, new token
             security_event("password_changed")
@@ -94,7 +100,7 @@ def password():
 
 def _show_once(kind: TokenKind, secret: str) -> None:
     """Keep a new secret for the next profile page, the only time it is shown."""
-    value = secret if kind == TokenKind.API else url_for("calendar.feed", token=secret, _external=True)
+    value = secret if kind == TokenKind.API else absolute_url("calendar.feed", token=secret)  # never the Host header
     session[NEW_SECRET_KEY] = {"kind": kind.value, "value": value}
 
 

@@ -67,7 +67,7 @@ def test_csv_content_and_download_name(client, dataset, db_ctx):
     client.login("pemantau")  # every role may export
     response = client.get("/items/export.csv?q=Kajian")
     assert response.status_code == 200
-    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"  # the charset once
     today = local_today().isoformat()
     assert response.headers["Content-Disposition"] == f'attachment; filename="tindak-lanjut-{today}.csv"'
     header, row = read_csv(response)

@@ -109,6 +109,10 @@ MATRIX = {
     ("lists.export_csv", "GET"): outcome(SIGNED_IN),
     ("lists.export_xlsx", "GET"): outcome(SIGNED_IN),
     ("lists.my", "GET"): outcome(SIGNED_IN),
+    # The decision queue (perlu keputusan) is the heads' and administrators'.
+    ("decisions.index", "GET"): outcome(LEADS),
+    ("decisions.decide_item", "POST"): outcome(LEADS),
+    ("decisions.decide_extension_request", "POST"): outcome(LEADS),
 }
 
 
@@ -120,6 +124,8 @@ def _form_data(endpoint: str, ids: dict) -> dict:
         "items.comment": {"body": "Komentar uji"},
         "items.extension": {"new_due_date": due, "reason": "Butuh waktu"},
         "items.decide": {"decision": "approve", "note": ""},
+        "decisions.decide_item": {"action": "reopen", "note": "Belum lengkap", "version": ids["version"]},
+        "decisions.decide_extension_request": {"decision": "approve", "version": ids["version"]},
         "items.new": {"title": "Baru", "webinar_id": ids["webinar"], "priority": "sedang", "progress": "0"},
         "items.edit": {"title": "Ubah", "webinar_id": ids["webinar"], "priority": "sedang", "progress": "10",
                        "version": ids["version"], "owner_id": ids["owner"]},

@@ -169,3 +169,25 @@ def test_digest_goes_to_heads_with_the_dashboards_figures(app, smtp, run, people
 
     assert run("send-digest").exit_code == 0
     assert len(smtp.messages) == 1  # not twice the same day
+
+
+def test_digest_lists_what_waits_for_a_heads_decision(app, smtp, run, people):
+    from tracker.models import ActionItem
+    from tracker.services.deadline_extensions import request_extension
+
+    with app.app_context():
+        get_user("kepala").reminders_enabled = True
+        item = db.session.get(ActionItem, people["item1"])
+        request_extension(item, get_user("anggota"), item.due_date + timedelta(days=30), "Menunggu data BKD")
+        db.session.commit()
+    assert run("send-digest").exit_code == 0
+    text, html = _text_and_html(smtp.to("kepala@sulbarprov.go.id")[0])
+    lines = dict(line.split(": ", 1) for line in text.splitlines() if ": " in line and not line.startswith(" "))
+    # S28-03 is done and waits for verification; S28-01 waits for a decision on more time.
+    assert lines["Perlu keputusan"] == "2" and lines["Menunggu verifikasi"] == "1"
+    assert lines["Usulan perpanjangan waktu"] == "1"
+    assert "S28-03 Pola karier" in text and "S28-01 Kajian regulasi" in text
+    assert f"https://tl.example.go.id/items/{people['item3']}" in text
+    assert f'href="https://tl.example.go.id/items/{people["item1"]}"' in html
+    assert "https://tl.example.go.id/decisions" in text and 'href="https://tl.example.go.id/decisions"' in html
+    assert "Menunggu data BKD" in html

@@ -69,6 +69,7 @@ def _register_blueprints(app: Flask) -> None:
         auth,
         calendar,
         dashboard,
+        decisions,
         items,
         lists,
         main,
@@ -78,7 +79,7 @@ def _register_blueprints(app: Flask) -> None:
         webinars,
     )
 
-    for module in (auth, main, admin, settings, profile, webinars, items, lists, dashboard, reports,
+    for module in (auth, main, admin, settings, profile, webinars, items, lists, dashboard, decisions, reports,
                    calendar, api):
         app.register_blueprint(module.bp)
 

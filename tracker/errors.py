@@ -6,6 +6,7 @@ from werkzeug.exceptions import HTTPException
 
 from tracker.audit import security_event
 from tracker.i18n import gettext as _
+from tracker.navigation import leave_out_badges
 from tracker.transactions import discard
 
 
@@ -24,6 +25,7 @@ def _messages():
 def render_error(code: int, detail: str | None = None):
     """The error page for an HTTP status code (plain text when no URL can be built)."""
     title, message = _messages().get(code, (_("Error"), _("The request could not be completed.")))
+    leave_out_badges()
     if request_ctx.url_adapter is None:  # e.g. an untrusted Host header: no URLs can be built
         return f"{code} {title}", code, {"Content-Type": "text/plain; charset=utf-8"}
     return render_template("errors/error.html", code=code, title=title, message=detail or message), code

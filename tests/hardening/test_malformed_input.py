@@ -47,6 +47,8 @@ FORMS = {
     "items.comment": ("/items/{item_a}/comments", "anggota", ["body"]),
     "items.extension": ("/items/{item_a}/extension", "anggota", ["new_due_date", "reason"]),
     "items.decide": ("/items/{item_a}/extension/{request_a}", "kepala", ["decision", "note"]),
+    "decisions.decide_item": ("/decisions/items/{item_a}", "kepala", ["action", "note", "version"]),
+    "decisions.decide_extension_request": ("/decisions/requests/{request_b}", "kepala", ["decision", "note", "version"]),
     "webinars.new": ("/webinars/new", "kepala", ["series", "title", "held_on", "organizer", "speakers",
                                                  "summary", "link"]),
     "webinars.edit": ("/webinars/{webinar}/edit", "kepala", ["series", "title", "held_on", "organizer",
@@ -148,9 +150,10 @@ def _fuzz_form(world, clients, snapshot, form):
 
 
 QUERY_KEYS = ["webinar", "status", "owner", "theme", "unit", "priority", "overdue", "due_from", "due_to", "q",
-              "sort", "page", "per_page", "period", "date_from", "date_to", "next", "webinar_id", "lang", "x"]
+              "sort", "page", "per_page", "period", "date_from", "date_to", "next", "webinar_id", "lang", "x",
+              "items_after", "requests_after"]
 PAGES = ["/items", "/items/export.csv", "/my", "/dashboard", "/reports", "/reports/view", "/webinars",
-         "/items/new", "/api/v1/items", "/items/{item_a}", "/webinars/{webinar}", "/admin/users"]
+         "/items/new", "/api/v1/items", "/items/{item_a}", "/webinars/{webinar}", "/admin/users", "/decisions"]
 QUERY_CASES = 35
 RAW_QUERIES = st.sampled_from([b"%ZZ", b"%00", b"&&&", b"=x", b";;", b"q=%ff%fe", b"page=%00", b"a=1&a=2&a=3",
                                b"q=" + b"A" * 20000, b"per_page=1e9", b"sort=-", b"status[]=baru", b"%", b"?"])
@@ -257,7 +260,7 @@ def test_malformed_ids_in_paths(app, world, clients, snapshot):
     counter, problems = [0], []
     templates = ["/items/{}", "/items/{}/edit", "/webinars/{}", "/webinars/{}/bulk", "/admin/users/{}/edit",
                  "/reports/snapshots/{}", "/api/v1/items/{}", "/api/v1/webinars/{}", "/calendar/{}.ics",
-                 "/items/1/extension/{}"]
+                 "/items/1/extension/{}", "/decisions/items/{}", "/decisions/requests/{}"]
     segment = st.one_of(st.sampled_from(JUNK[:30]), st.text(min_size=1, max_size=30),
                         st.integers(-2**70, 2**70).map(str))
     before = snapshot()

@@ -7,6 +7,7 @@ from tracker.forms.accounts import (
     ResetPasswordForm,
     UserForm,
 )
+from tracker.forms.decisions import ItemDecisionForm, RequestDecisionForm
 from tracker.forms.items import (
     CommentForm,
     ExtensionDecisionForm,
@@ -18,6 +19,6 @@ from tracker.forms.webinars import BulkEntryForm, WebinarForm
 
 __all__ = [
     "BulkEntryForm", "CommentForm", "EmptyForm",
-    "ExtensionDecisionForm", "ExtensionForm", "ItemForm", "LoginForm", "PasswordChangeForm",
-    "PreferencesForm", "ResetPasswordForm", "StatusForm", "UserForm", "WebinarForm",
+    "ExtensionDecisionForm", "ExtensionForm", "ItemDecisionForm", "ItemForm", "LoginForm", "PasswordChangeForm",
+    "PreferencesForm", "RequestDecisionForm", "ResetPasswordForm", "StatusForm", "UserForm", "WebinarForm",
 ]

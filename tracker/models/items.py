@@ -36,6 +36,8 @@ class ActionItem(ItemRules, Base):
         Index("ix_action_items_webinar_status_due", "webinar_id", "status", "due_date"),
         # The dashboard's latest blocked items.
         Index("ix_action_items_status_updated", "status", "updated_at"),
+        # The decision queue: done items waiting for verification, oldest first (services/decisions.py).
+        Index("ix_action_items_status_completed", "status", "completed_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -138,6 +140,10 @@ class ExtensionRequest(Base):
     """A proposal (usulan perpanjangan waktu) to move an item's due date."""
 
     __tablename__ = "extension_requests"
+    __table_args__ = (
+        # The decision queue: requests waiting for a decision, oldest first (services/decisions.py).
+        Index("ix_extension_requests_state_created", "state", "created_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("action_items.id"), index=True)

@@ -15,13 +15,14 @@ from sqlalchemy.orm import joinedload
 from tracker.extensions import db
 from tracker.i18n import gettext as _
 from tracker.models import ActionItem, Role, SentNotification, User
-from tracker.services import dashboard
+from tracker.services import dashboard, decisions
 from tracker.services.horizon import load_horizon
 from tracker.services.mailer import build_message, send_all
 
 REMINDER = "reminder"
 DIGEST = "digest"
 DIGEST_LIST_LIMIT = 50  # overdue and blocked items listed in a digest
+DIGEST_QUEUE_LIMIT = 10  # the longest waiting done items and extension requests listed in a digest
 
 
 @dataclass
@@ -141,6 +142,10 @@ def digest_figures(today: date) -> dict:
         "week_start": date.fromisoformat(figures["trend"][-1]["week"]),
         "overdue_items": dashboard.overdue_items(scope, today, limit=DIGEST_LIST_LIMIT),
         "blocked_items": dashboard.blocked_items(scope, today, limit=DIGEST_LIST_LIMIT),
+        # The decision queue as the heads' page shows it (the same queries): counts and the longest waiting.
+        "waiting": decisions.waiting_counts(),
+        "waiting_items": decisions.queue_items(limit=DIGEST_QUEUE_LIMIT).rows,
+        "waiting_requests": decisions.queue_requests(limit=DIGEST_QUEUE_LIMIT).rows,
     }
 
 
@@ -163,6 +168,7 @@ def send_digest(today: date, commit) -> int:
     if not recipients:
         return 0
     figures = digest_figures(today)
-    listed = [item.id for item in figures["overdue_items"] + figures["blocked_items"]]
+    listed = [item.id for item in figures["overdue_items"] + figures["blocked_items"] + figures["waiting_items"]]
+    listed = list(dict.fromkeys(listed + [extension.item_id for extension in figures["waiting_requests"]]))
     batch = [(digest_message(user, figures, today), (user.id, listed)) for user in recipients]
     return send_all(batch, _recorder(DIGEST, today, commit))

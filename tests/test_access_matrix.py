@@ -73,6 +73,11 @@ MATRIX = {
     ("items.comment", "POST"): outcome(WRITERS),
     ("items.extension", "POST"): outcome({"owner"}),
     ("items.decide", "POST"): outcome(LEADS),
+    # Corrections: heads delete (the matrix sends no reason: refused with 422, the item stays), admins restore
+    # (the item is not deleted: refused with 422).
+    ("items.delete", "POST"): outcome(LEADS),
+    ("items.restore", "POST"): outcome({"admin"}),
+    ("admin.deleted_items", "GET"): outcome({"admin"}),
     # Members have no dashboard: they are sent to their tasks instead.
     ("dashboard.index", "GET"): {**outcome({"viewer", "head", "admin"}), "owner": "to-my", "member": "to-my"},
     ("reports.index", "GET"): outcome(DASHBOARD),
@@ -120,6 +125,8 @@ def _form_data(endpoint: str, ids: dict) -> dict:
         "items.comment": {"body": "Komentar uji"},
         "items.extension": {"new_due_date": due, "reason": "Butuh waktu"},
         "items.decide": {"decision": "approve", "note": ""},
+        "items.delete": {"reason": "", "version": ids["version"]},
+        "items.restore": {"version": ids["version"]},
         "items.new": {"title": "Baru", "webinar_id": ids["webinar"], "priority": "sedang", "progress": "0"},
         "items.edit": {"title": "Ubah", "webinar_id": ids["webinar"], "priority": "sedang", "progress": "10",
                        "version": ids["version"], "owner_id": ids["owner"]},

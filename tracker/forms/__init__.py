@@ -9,15 +9,17 @@ from tracker.forms.accounts import (
 )
 from tracker.forms.items import (
     CommentForm,
+    DeleteItemForm,
     ExtensionDecisionForm,
     ExtensionForm,
     ItemForm,
+    RestoreItemForm,
     StatusForm,
 )
 from tracker.forms.webinars import BulkEntryForm, WebinarForm
 
 __all__ = [
-    "BulkEntryForm", "CommentForm", "EmptyForm",
+    "BulkEntryForm", "CommentForm", "DeleteItemForm", "EmptyForm",
     "ExtensionDecisionForm", "ExtensionForm", "ItemForm", "LoginForm", "PasswordChangeForm",
-    "PreferencesForm", "ResetPasswordForm", "StatusForm", "UserForm", "WebinarForm",
+    "PreferencesForm", "ResetPasswordForm", "RestoreItemForm", "StatusForm", "UserForm", "WebinarForm",
 ]

@@ -9,7 +9,7 @@ A test fails when a literal status tuple or a `due_date <` comparison appears ou
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Date, and_, func, literal_column, true
+from sqlalchemy import Date, and_, func, literal_column
 from sqlalchemy.ext.hybrid import hybrid_method, hybrid_property
 
 from tracker.models.enums import Role, Status
@@ -52,13 +52,13 @@ class ItemRules:
 
     @hybrid_property
     def is_visible(self) -> bool:
-        """Whether the item appears anywhere at all (every item, until corrections delete some)."""
-        return True
+        """Whether the item appears anywhere at all: not deleted as entered by mistake."""
+        return self.deleted_at is None
 
     @is_visible.inplace.expression
     @classmethod
     def _is_visible_expression(cls):
-        return true()
+        return cls.deleted_at.is_(None)
 
     @hybrid_property
     def is_open(self) -> bool:

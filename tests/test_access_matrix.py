@@ -73,6 +73,11 @@ MATRIX = {
     ("items.comment", "POST"): outcome(WRITERS),
     ("items.extension", "POST"): outcome({"owner"}),
     ("items.decide", "POST"): outcome(LEADS),
+    # Corrections: heads delete (the matrix sends no reason: refused with 422, the item stays), admins restore
+    # (the item is not deleted: refused with 422).
+    ("items.delete", "POST"): outcome(LEADS),
+    ("items.restore", "POST"): outcome({"admin"}),
+    ("admin.deleted_items", "GET"): outcome({"admin"}),
     # Members have no dashboard: they are sent to their tasks instead.
     ("dashboard.index", "GET"): {**outcome({"viewer", "head", "admin"}), "owner": "to-my", "member": "to-my"},
     ("reports.index", "GET"): outcome(DASHBOARD),
@@ -126,6 +131,8 @@ def _form_data(endpoint: str, ids: dict) -> dict:
         "items.decide": {"decision": "approve", "note": ""},
         "decisions.decide_item": {"action": "reopen", "note": "Belum lengkap", "version": ids["version"]},
         "decisions.decide_extension_request": {"decision": "approve", "version": ids["version"]},
+        "items.delete": {"reason": "", "version": ids["version"]},
+        "items.restore": {"version": ids["version"]},
         "items.new": {"title": "Baru", "webinar_id": ids["webinar"], "priority": "sedang", "progress": "0"},
         "items.edit": {"title": "Ubah", "webinar_id": ids["webinar"], "priority": "sedang", "progress": "10",
                        "version": ids["version"], "owner_id": ids["owner"]},

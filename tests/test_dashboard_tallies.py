@@ -9,6 +9,7 @@ from tracker.extensions import db
 from tracker.models import ActionItem, ItemTally, Role, Status, Theme, utcnow
 from tracker.models.tallies import recount_parts
 from tracker.services import dashboard, dashboard_counts
+from tracker.services.corrections import delete_item, restore_item
 from tracker.services.dashboard_scope import Scope
 from tracker.services.horizon import load_horizon
 from tracker.timeutil import local_today
@@ -22,9 +23,11 @@ def _tallies() -> dict:
 
 
 def _recount() -> dict:
+    """The tallies counted afresh from the visible items (a deleted item counts nowhere)."""
     found = {}
     for grain, select_list, group_by in recount_parts(db.engine.dialect.name):
-        for key, status, n in db.session.execute(text(f"SELECT {select_list} FROM action_items GROUP BY {group_by}")):
+        sql = f"SELECT {select_list} FROM action_items WHERE deleted_at IS NULL GROUP BY {group_by}"
+        for key, status, n in db.session.execute(text(sql)):
             found[(grain, key, status)] = n
     return found
 
@@ -67,6 +70,46 @@ def test_tallies_follow_orm_core_and_raw_sql_changes(app, db_ctx):
         db.session.execute(text("DELETE FROM action_items WHERE id = :i"), {"i": items[2].id})
         db.session.commit()
         assert _tallies() == _recount()
+
+
+def test_tallies_follow_deletions_and_restores(app, db_ctx):
+    with db_ctx():
+        rng, webinars, owners, themes = _random_items(60, seed=5)
+        head = add_user("kepala_tally", "Kepala Tally", Role.HEAD)
+        items = list(db.session.scalars(select(ActionItem)))
+        before = _tallies()
+        gone = rng.sample(items, 15)
+        for item in gone:  # through the service, as the page does
+            delete_item(item, head, "Salah input", version=item.version)
+        db.session.commit()
+        assert _tallies() == _recount() != before
+        # A deleted item changed while deleted (status, owner, webinar) moves no tally.
+        moved = _tallies()
+        for item in gone[:5]:
+            item.status = rng.choice(list(Status))
+            item.owner = rng.choice(owners)
+            item.webinar, item.number = rng.choice(webinars), 9000 + item.id
+            item.theme_id = rng.choice(themes)
+        db.session.execute(text("UPDATE action_items SET due_date = NULL WHERE id = :i"), {"i": gone[5].id})
+        db.session.commit()
+        assert _tallies() == _recount() == moved
+        # Restored: back in the tallies where it now belongs; a deleted row removed for good: no change.
+        admin = add_user("admin_tally", "Admin Tally", Role.ADMIN)
+        for item in gone[:10]:
+            restore_item(item, admin, version=item.version)
+        db.session.execute(text("DELETE FROM item_history WHERE item_id = :i"), {"i": gone[14].id})
+        db.session.execute(text("DELETE FROM item_supporters WHERE item_id = :i"), {"i": gone[14].id})
+        db.session.execute(text("DELETE FROM action_items WHERE id = :i"), {"i": gone[14].id})
+        db.session.commit()
+        assert _tallies() == _recount()
+        # Deleted and restored in raw SQL, as an administrator's fix would.
+        db.session.execute(text("UPDATE action_items SET deleted_at = created_at WHERE id = :i"), {"i": items[0].id})
+        db.session.execute(text("UPDATE action_items SET deleted_at = NULL WHERE id = :i"), {"i": gone[11].id})
+        db.session.commit()
+        assert _tallies() == _recount()
+        for scope in (Scope(), Scope(webinar=webinars[0].id)):  # the dashboard read from them is a recount
+            horizon = load_horizon()
+            assert _comparable(dashboard.dashboard(scope, "id", horizon, everyone=True)) == _recounted(scope, horizon)
 
 
 def test_a_rolled_back_change_leaves_the_tallies_as_they_were(app, db_ctx):

@@ -98,6 +98,10 @@ def history_summary(entry) -> str:
         return _("created the item %(code)s", code=entry.new_value or "")
     if kind == HistoryKind.COMMENT:
         return _("commented")
+    if kind == HistoryKind.DELETED:
+        return _("deleted the item as entered by mistake")
+    if kind == HistoryKind.RESTORED:
+        return _("restored the deleted item")
     old = history_value(entry.field, entry.old_value, entry.old_label)
     new = history_value(entry.field, entry.new_value, entry.new_label)
     if kind == HistoryKind.EXTENSION_REQUESTED:

@@ -21,6 +21,7 @@ NAV = [
     ("admin.users", _l("Users"), permissions.can_manage_users),
     ("settings.edit", _l("Settings"), permissions.can_manage_users),
     ("admin.non_working_days", _l("Days off"), permissions.can_manage_users),
+    ("admin.deleted_items", _l("Deleted items"), permissions.can_manage_users),
 ]
 
 

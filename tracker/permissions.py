@@ -9,7 +9,7 @@ from flask import abort
 from flask_login import current_user
 
 from tracker.models import ActionItem, Role, User
-from tracker.models.rules import is_lead_role, may_verify
+from tracker.models.rules import is_lead_role, may_move_due_date, may_verify
 
 
 def is_lead(user: User) -> bool:
@@ -102,6 +102,21 @@ def can_decide_extension(user: User, item: ActionItem) -> bool:
     return is_lead(user)
 
 
+def can_delete_item(user: User, item: ActionItem | None = None) -> bool:
+    """Heads and administrators delete an item entered by mistake (with a reason)."""
+    return is_lead(user)
+
+
+def can_restore_item(user: User, item: ActionItem | None = None) -> bool:
+    """Administrators list deleted items and restore them."""
+    return can_manage_users(user)
+
+
+def can_see_deleted(user: User) -> bool:
+    """Heads and administrators may still open a deleted item's page; to everyone else it does not exist."""
+    return is_lead(user)
+
+
 def require(predicate):
     """Decorator: 403 unless predicate(current_user) holds."""
 
@@ -140,6 +155,9 @@ def register_template_helpers(app) -> None:
         can_request_extension=can_request_extension,
         can_decide_extension=can_decide_extension,
         can_verify=can_verify,
+        can_delete_item=can_delete_item,
+        can_restore_item=can_restore_item,
+        can_move_due_date=may_move_due_date,
     )
 
 

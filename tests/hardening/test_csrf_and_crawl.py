@@ -23,6 +23,8 @@ def _payload(endpoint: str, world: dict) -> dict:
         "items.comment": {"body": "Komentar palsu"},
         "items.extension": {"new_due_date": due, "reason": "Butuh waktu"},
         "items.decide": {"decision": "approve", "note": "ok"},
+        "items.delete": {"reason": "Salah input", "version": world["version_a"]},
+        "items.restore": {"version": world["version_a"]},
         "webinars.new": {"series": "99", "title": "Seri uji", "held_on": "2024-02-01"},
         "webinars.edit": {"series": "28", "title": "Seri 28 diubah", "held_on": "2023-12-18"},
         "webinars.bulk": {"lines": "Satu tindak lanjut", "action": "save"},
@@ -100,7 +102,7 @@ def test_every_write_without_this_sessions_token_is_refused(app, client, make_cl
 
 CONTROL = ["items.edit", "items.status", "items.comment", "webinars.new", "webinars.edit", "webinars.bulk",
            "admin.new_user", "admin.edit_user", "settings.edit", "main.set_language", "profile.create_api_token",
-           "admin.non_working_days", "reports.create_snapshot", "items.decide"]
+           "admin.non_working_days", "reports.create_snapshot", "items.decide", "items.delete", "items.restore"]
 
 
 def test_the_same_writes_with_the_token_do_change_data(app, client, world, snapshot):

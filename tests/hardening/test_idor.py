@@ -12,8 +12,9 @@ from tracker.timeutil import local_today
 
 
 def _edit_form(world, item="a", **overrides):
+    """A member's edit form: it has no due-date field (only a head moves a due date)."""
     data = {"title": "Judul diubah", "webinar_id": world["webinar"], "priority": "tinggi", "progress": "55",
-            "due_date": (local_today() + timedelta(days=9)).isoformat(), "version": world[f"version_{item}"],
+            "version": world[f"version_{item}"],
             "theme_id": "", "unit_id": "", "evidence_url": "", "source": "", "description": ""}
     data.update(overrides)
     return data

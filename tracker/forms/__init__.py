@@ -10,15 +10,18 @@ from tracker.forms.accounts import (
 from tracker.forms.decisions import ItemDecisionForm, RequestDecisionForm
 from tracker.forms.items import (
     CommentForm,
+    DeleteItemForm,
     ExtensionDecisionForm,
     ExtensionForm,
     ItemForm,
+    RestoreItemForm,
     StatusForm,
 )
 from tracker.forms.webinars import BulkEntryForm, WebinarForm
 
 __all__ = [
-    "BulkEntryForm", "CommentForm", "EmptyForm",
+    "BulkEntryForm", "CommentForm", "DeleteItemForm", "EmptyForm",
     "ExtensionDecisionForm", "ExtensionForm", "ItemDecisionForm", "ItemForm", "LoginForm", "PasswordChangeForm",
-    "PreferencesForm", "RequestDecisionForm", "ResetPasswordForm", "StatusForm", "UserForm", "WebinarForm",
+    "PreferencesForm", "RequestDecisionForm", "ResetPasswordForm", "RestoreItemForm", "StatusForm", "UserForm",
+    "WebinarForm",
 ]

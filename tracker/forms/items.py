@@ -1,4 +1,4 @@
-"""Forms for action items: edit, status change, comment, extension request and decision."""
+"""Forms for action items: edit, status change, comment, extension request and decision, delete and restore."""
 from sqlalchemy import select
 from wtforms import (
     DateField,
@@ -99,3 +99,14 @@ class ExtensionDecisionForm(Form):
     decision = SelectField(_l("Decision"), choices=[("approve", _l("Approve")), ("reject", _l("Reject"))])
     # The item page also shows the status form's "note": a distinct id keeps each label on its own field.
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)], id="decision-note")
+
+
+class DeleteItemForm(Form):
+    # The status form's "note" and the decision's note are on the same page: distinct ids keep the labels apart.
+    reason = TextAreaField(_l("Reason for deleting"), validators=[Optional(), Length(max=5000)], id="delete-reason")
+    version = HiddenField(id="delete-version")
+
+
+class RestoreItemForm(Form):
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)], id="restore-note")
+    version = HiddenField(id="restore-version")

@@ -66,6 +66,11 @@ class ActionItem(ItemRules, Base):
     verified_at: Mapped[Optional[datetime]]
     verified_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"), index=True)
     version: Mapped[int] = mapped_column(default=1)
+    # A correction (hapus karena salah input): the item stays as a row but leaves every list and figure
+    # (ItemRules.is_visible); an administrator can restore it.
+    deleted_at: Mapped[Optional[datetime]]
+    deleted_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"), index=True)
+    delete_reason: Mapped[Optional[str]] = mapped_column(Text)
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -75,6 +80,7 @@ class ActionItem(ItemRules, Base):
     owner: Mapped[Optional[User]] = relationship(foreign_keys=[owner_id])
     created_by: Mapped[Optional[User]] = relationship(foreign_keys=[created_by_id])
     verified_by: Mapped[Optional[User]] = relationship(foreign_keys=[verified_by_id])
+    deleted_by: Mapped[Optional[User]] = relationship(foreign_keys=[deleted_by_id])
     supporters: Mapped[list[User]] = relationship(secondary=item_supporters, order_by=User.full_name)
     history: WriteOnlyMapped["ItemHistory"] = relationship(
         back_populates="item", order_by="ItemHistory.id"
@@ -92,11 +98,16 @@ class ActionItem(ItemRules, Base):
 
 
 # The list's due order, undated items last, and its keyset seeks: on the due_key rule itself, so
-# that the indexed expression is the one queries write. due_date last makes it covering: SQLite
-# (before 3.41) and PostgreSQL read an indexed expression from its column, not from the index.
-Index("ix_action_items_due_key", ActionItem.due_key, ActionItem.id, ActionItem.due_date)
+# that the indexed expression is the one queries write. due_date and deleted_at last make it covering:
+# SQLite (before 3.41) and PostgreSQL read an indexed expression from its column, not from the index,
+# and every list asks whether an item is visible (deleted_at IS NULL).
+Index("ix_action_items_due_key", ActionItem.due_key, ActionItem.id, ActionItem.due_date, ActionItem.deleted_at)
 # The same order within one status: a list filtered by status reads its page without sorting.
-Index("ix_action_items_status_due_key", ActionItem.status, ActionItem.due_key, ActionItem.id, ActionItem.due_date)
+Index("ix_action_items_status_due_key", ActionItem.status, ActionItem.due_key, ActionItem.id, ActionItem.due_date,
+      ActionItem.deleted_at)
+# The administrator's list of deleted items: a small partial index (it never serves the visible items).
+Index("ix_action_items_deleted_at", ActionItem.deleted_at, sqlite_where=ActionItem.deleted_at.is_not(None),
+      postgresql_where=ActionItem.deleted_at.is_not(None))
 
 
 class ItemHistory(Base):

@@ -9,7 +9,7 @@ A test fails when a literal status tuple or a `due_date <` comparison appears ou
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Date, and_, func, literal_column, true
+from sqlalchemy import Date, and_, func, literal_column
 from sqlalchemy.ext.hybrid import hybrid_method, hybrid_property
 
 from tracker.models.enums import Role, Status
@@ -52,13 +52,13 @@ class ItemRules:
 
     @hybrid_property
     def is_visible(self) -> bool:
-        """Whether the item appears anywhere at all (every item, until corrections delete some)."""
-        return True
+        """Whether the item appears anywhere at all: not deleted as entered by mistake."""
+        return self.deleted_at is None
 
     @is_visible.inplace.expression
     @classmethod
     def _is_visible_expression(cls):
-        return true()
+        return cls.deleted_at.is_(None)
 
     @hybrid_property
     def is_open(self) -> bool:
@@ -181,8 +181,24 @@ def may_support(user, item) -> bool:
     return user is not None and user.may_own
 
 
+def takes_part(user, item) -> bool:
+    """Whether the person owns the item or is one of its supporters."""
+    return item.owner_id == user.id or any(member.id == user.id for member in item.supporters)
+
+
 def may_verify(user, item=None) -> bool:
-    """Whether this person may verify a done item: a head or an administrator."""
+    """Whether this person may verify a done item (without an item: verify at all).
+
+    Four eyes: a head or an administrator, and never on an item they own or support; with one head
+    only, an administrator verifies the head's own items.
+    """
+    if user is None or not user.is_authenticated or not is_lead_role(user.role):
+        return False
+    return item is None or not takes_part(user, item)
+
+
+def may_move_due_date(user) -> bool:
+    """Whether this person may change an existing due date directly (others ask for an extension)."""
     return bool(user is not None and user.is_authenticated and is_lead_role(user.role))
 
 

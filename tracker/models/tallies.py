@@ -4,6 +4,10 @@ The dashboard reads its status counts from here instead of counting 100,000 item
 Database triggers (SQLite and PostgreSQL) change a tally in the same transaction as the item, whatever
 writes it: the ORM, a Core insert, a restore or raw SQL. `key` is the webinar, theme or owner id (0 for
 items without a theme or owner). Rows whose count fell to 0 stay; readers ignore them.
+
+Only visible items are counted (the rule ActionItem.is_visible, `deleted_at IS NULL`): deleting an item
+as a correction takes it out of its tallies, restoring it puts it back. The schema before corrections
+(migration b7e2c4d9a1f0) had no deleted_at and counted every item: `every_item=True` writes that DDL.
 """
 from sqlalchemy import Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -53,59 +57,90 @@ class ItemTally(Base):
     n: Mapped[int] = mapped_column(default=0)
 
 
+VISIBLE = "{row}.deleted_at IS NULL"  # ActionItem.is_visible, written over a trigger's row
+
+
 def _values(dialect: str, row: str, delta: int) -> str:
     return ", ".join(f"('{grain}', {key_sql(grain, dialect, row)}, {status_sql(grain, row)}, {delta})"
                      for grain in GRAINS)
 
 
-def _sqlite_statements() -> list[str]:
+def _sqlite_statements(every_item: bool) -> list[str]:
     add = ("INSERT INTO item_tallies (grain, key, status, n) VALUES {values} "
            "ON CONFLICT (grain, key, status) DO UPDATE SET n = n + excluded.n;")
-    changed = " OR ".join(f"OLD.{column} IS NOT NEW.{column}" for column in CHANGED)
+    columns = CHANGED if every_item else (*CHANGED, "deleted_at")
+    changed = " OR ".join(f"OLD.{column} IS NOT NEW.{column}" for column in columns)
+    update = f"AFTER UPDATE OF {', '.join(columns)} ON action_items"
+    if every_item:
+        return [
+            f"CREATE TRIGGER item_tallies_insert AFTER INSERT ON action_items BEGIN {add.format(values=_values('sqlite', 'NEW', 1))} END",
+            f"CREATE TRIGGER item_tallies_delete AFTER DELETE ON action_items BEGIN {add.format(values=_values('sqlite', 'OLD', -1))} END",
+            f"CREATE TRIGGER item_tallies_update {update} "
+            f"WHEN {changed} BEGIN {add.format(values=_values('sqlite', 'OLD', -1))} {add.format(values=_values('sqlite', 'NEW', 1))} END",
+        ]
+    # A row leaves its old tallies if it was visible, and enters its new ones if it is visible now:
+    # a deletion only leaves, a restore only enters.
+    old_visible, new_visible = VISIBLE.format(row="OLD"), VISIBLE.format(row="NEW")
     return [
-        f"CREATE TRIGGER item_tallies_insert AFTER INSERT ON action_items BEGIN {add.format(values=_values('sqlite', 'NEW', 1))} END",
-        f"CREATE TRIGGER item_tallies_delete AFTER DELETE ON action_items BEGIN {add.format(values=_values('sqlite', 'OLD', -1))} END",
-        f"CREATE TRIGGER item_tallies_update AFTER UPDATE OF {', '.join(CHANGED)} ON action_items "
-        f"WHEN {changed} BEGIN {add.format(values=_values('sqlite', 'OLD', -1))} {add.format(values=_values('sqlite', 'NEW', 1))} END",
+        f"CREATE TRIGGER item_tallies_insert AFTER INSERT ON action_items WHEN {new_visible} "
+        f"BEGIN {add.format(values=_values('sqlite', 'NEW', 1))} END",
+        f"CREATE TRIGGER item_tallies_delete AFTER DELETE ON action_items WHEN {old_visible} "
+        f"BEGIN {add.format(values=_values('sqlite', 'OLD', -1))} END",
+        f"CREATE TRIGGER item_tallies_update_old {update} WHEN {old_visible} AND ({changed}) "
+        f"BEGIN {add.format(values=_values('sqlite', 'OLD', -1))} END",
+        f"CREATE TRIGGER item_tallies_update_new {update} WHEN {new_visible} AND ({changed}) "
+        f"BEGIN {add.format(values=_values('sqlite', 'NEW', 1))} END",
     ]
 
 
-def _postgresql_statements() -> list[str]:
-    changed = " OR ".join(f"OLD.{column} IS DISTINCT FROM NEW.{column}" for column in CHANGED)
+def _postgresql_statements(every_item: bool) -> list[str]:
+    columns = CHANGED if every_item else (*CHANGED, "deleted_at")
+    changed = " OR ".join(f"OLD.{column} IS DISTINCT FROM NEW.{column}" for column in columns)
     # One statement in a fixed row order, so two transactions never lock the same tallies in opposite orders.
     apply = ("INSERT INTO item_tallies (grain, key, status, n) "
              "SELECT grain, key, status, sum(delta) FROM (VALUES {values}) AS change (grain, key, status, delta) "
-             "GROUP BY grain, key, status ORDER BY grain, key, status "
+             "{where}GROUP BY grain, key, status ORDER BY grain, key, status "
              "ON CONFLICT (grain, key, status) DO UPDATE SET n = item_tallies.n + EXCLUDED.n;")
     both = f"{_values('postgresql', 'OLD', -1)}, {_values('postgresql', 'NEW', 1)}"
+    if every_item:
+        insert, delete, update = (apply.format(values=values, where="") for values in (
+            _values('postgresql', 'NEW', 1), _values('postgresql', 'OLD', -1), both))
+    else:
+        # delta -1 rows are OLD's, +1 rows NEW's: each side counts only when that row is visible.
+        sides = f"WHERE (delta < 0 AND {VISIBLE.format(row='OLD')}) OR (delta > 0 AND {VISIBLE.format(row='NEW')}) "
+        insert = f"IF {VISIBLE.format(row='NEW')} THEN {apply.format(values=_values('postgresql', 'NEW', 1), where='')} END IF;"
+        delete = f"IF {VISIBLE.format(row='OLD')} THEN {apply.format(values=_values('postgresql', 'OLD', -1), where='')} END IF;"
+        update = apply.format(values=both, where=sides)
     return [
         "CREATE OR REPLACE FUNCTION item_tallies_change() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-        f"IF TG_OP = 'INSERT' THEN {apply.format(values=_values('postgresql', 'NEW', 1))} "
-        f"ELSIF TG_OP = 'DELETE' THEN {apply.format(values=_values('postgresql', 'OLD', -1))} "
-        f"ELSIF {changed} THEN {apply.format(values=both)} "
+        f"IF TG_OP = 'INSERT' THEN {insert} "
+        f"ELSIF TG_OP = 'DELETE' THEN {delete} "
+        f"ELSIF {changed} THEN {update} "
         "END IF; RETURN NULL; END $$",
-        f"CREATE TRIGGER item_tallies_change AFTER INSERT OR DELETE OR UPDATE OF {', '.join(CHANGED)} "
+        f"CREATE TRIGGER item_tallies_change AFTER INSERT OR DELETE OR UPDATE OF {', '.join(columns)} "
         "ON action_items FOR EACH ROW EXECUTE FUNCTION item_tallies_change()",
     ]
 
 
-def create_statements(dialect: str) -> list[str]:
-    """The DDL that creates the tally triggers on this dialect (the migration runs it)."""
-    return _postgresql_statements() if dialect == "postgresql" else _sqlite_statements()
+def create_statements(dialect: str, *, every_item: bool = False) -> list[str]:
+    """The DDL that creates the tally triggers on this dialect (the migrations run it)."""
+    return _postgresql_statements(every_item) if dialect == "postgresql" else _sqlite_statements(every_item)
 
 
 def drop_statements(dialect: str) -> list[str]:
-    """The DDL that removes the tally triggers."""
+    """The DDL that removes the tally triggers (of either schema)."""
     if dialect == "postgresql":
         return ["DROP TRIGGER IF EXISTS item_tallies_change ON action_items",
                 "DROP FUNCTION IF EXISTS item_tallies_change()"]
-    return [f"DROP TRIGGER IF EXISTS item_tallies_{name}" for name in ("insert", "delete", "update")]
+    return [f"DROP TRIGGER IF EXISTS item_tallies_{name}"
+            for name in ("insert", "delete", "update", "update_old", "update_new")]
 
 
-def rebuild_statement(dialect: str) -> str:
+def rebuild_statement(dialect: str, *, every_item: bool = False) -> str:
     """SQL that fills the tallies from the items (after the tallies table was emptied)."""
+    where = "" if every_item else f"WHERE {VISIBLE.format(row='action_items')} "
     return "INSERT INTO item_tallies (grain, key, status, n) " + " UNION ALL ".join(
-        f"SELECT '{grain}', {select_list} FROM action_items GROUP BY {group_by}"
+        f"SELECT '{grain}', {select_list} FROM action_items {where}GROUP BY {group_by}"
         for grain, select_list, group_by in recount_parts(dialect))
 
 

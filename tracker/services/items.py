@@ -15,6 +15,7 @@ from tracker.models import (
     User,
     Webinar,
 )
+from tracker.models.rules import may_move_due_date
 from tracker.permissions import can_assign, can_comment, can_create_items, can_edit_item
 from tracker.services.errors import InvalidInput, NotAllowed
 from tracker.services.history import record
@@ -123,14 +124,27 @@ def check_fields(fields: dict) -> dict:
     return fields
 
 
+def check_owner_not_supporter(owner_id: int | None, supporters) -> None:
+    """The owner (penanggung jawab) is never also a supporter of the same item: refuse it, naming them."""
+    clash = next((member for member in supporters if owner_id is not None and member.id == owner_id), None)
+    if clash is not None:
+        raise _invalid("supporter_ids", _("%(name)s is the owner and cannot also be a supporting member.",
+                                          name=clash.full_name))
+
+
 def create_item(webinar: Webinar, actor: User | None, *, supporters=(), **fields) -> ActionItem:
-    """Add an item to a webinar with the next code (S28-03) and record its creation."""
+    """Add an item to a webinar with the next code (S28-03) and record its creation.
+
+    Anyone who may create an item may give it its first due date: moving it later is a head's
+    decision (or an approved extension request), see update_item.
+    """
+    owner_id = fields.get("owner_id", getattr(fields.get("owner"), "id", None))
     if actor is not None:
         if not can_create_items(actor):
             raise NotAllowed(_("You may not create items."))
-        owner_id = fields.get("owner_id", getattr(fields.get("owner"), "id", None))
         if owner_id not in (None, actor.id) and not can_assign(actor):
             raise _invalid("owner_id", _("Only a head can give an item to someone else."))
+    check_owner_not_supporter(owner_id, supporters)
     fields = check_fields(fields)
     number = next_item_number(webinar)
     item = ActionItem(
@@ -160,6 +174,13 @@ def update_item(item: ActionItem, actor: User, *, version, supporters=None, **ch
     changes = check_fields(changes)
     if "owner_id" in changes and changes["owner_id"] != item.owner_id and not can_assign(actor):
         raise _invalid("owner_id", _("Only a head can give an item to someone else."))
+    if "due_date" in changes and raw(changes["due_date"]) != raw(item.due_date) and not may_move_due_date(actor):
+        raise NotAllowed(_("Only a head can move a due date. Ask for more time with an extension request instead."))
+    if supporters is not None and not can_assign(actor):
+        supporters = None  # only heads choose who supports an item
+    if supporters is not None or changes.get("owner_id", item.owner_id) != item.owner_id:
+        check_owner_not_supporter(changes.get("owner_id", item.owner_id),
+                                  item.supporters if supporters is None else supporters)
     # One save is one version: no autoflush while the history rows are being written.
     with db.session.no_autoflush:
         changed = []
@@ -172,8 +193,6 @@ def update_item(item: ActionItem, actor: User, *, version, supporters=None, **ch
                        old_label=label_of(name, old), new_label=label_of(name, value))
                 setattr(item, name, value)
                 changed.append(name)
-        if supporters is not None and not can_assign(actor):
-            supporters = None  # only heads choose who supports an item
         if supporters is not None and supporter_ids_raw(item.supporters) != supporter_ids_raw(supporters):
             record(item, actor, HistoryKind.EDITED, field="supporters",
                    old=supporter_ids_raw(item.supporters), new=supporter_ids_raw(supporters),

@@ -138,7 +138,8 @@ def _other_schemas() -> dict:
             "unit": {"anyOf": [_object({"id": INTEGER, "name": STRING}), {"type": "null"}]},
             "auth": {"type": "string", "enum": ["token", "session"]},
             "can": _object({name: {"type": "boolean"} for name in
-                            ("create_items", "assign", "manage_webinars", "verify")}),
+                            ("create_items", "assign", "manage_webinars", "verify", "move_due_dates",
+                             "delete_items")}),
         }),
         "Error": error,
         "Conflict": {"allOf": [_ref("Error"), _object({"item": _ref("Item")})]},

@@ -30,6 +30,11 @@ LEAD_MOVES: dict[Status, frozenset[Status]] = {
 }
 REASON_REQUIRED = frozenset({Status.BLOCKED, Status.CANCELLED})
 
+def is_reopening(item: ActionItem, target: Status) -> bool:
+    """Whether the move takes a done or verified item back to work (it needs a reason)."""
+    return target == Status.IN_PROGRESS and item.status in COMPLETED
+
+
 def allowed_moves(user: User, item: ActionItem) -> list[Status]:
     """The statuses this user may move this item to, in workflow order."""
     if not can_change_status(user, item):
@@ -61,6 +66,10 @@ def change_status(
         raise InvalidInput(_("Unknown status."), {"status": _("Unknown status.")}) from None
     note = (note or "").strip() or None
     evidence_url = clean_evidence_url(evidence_url)
+    if target == Status.VERIFIED and item.is_done and is_lead(actor) and not may_verify(actor, item):
+        message = _("You own or support this item, so you cannot verify it yourself: another head "
+                    "or an administrator verifies it (four eyes).")
+        raise NotAllowed(message, {"status": message})
     if target not in allowed_moves(actor, item):
         message = _(
             "An item cannot go from %(old)s to %(new)s%(who)s.",
@@ -70,6 +79,9 @@ def change_status(
         raise InvalidInput(message, {"status": message})
     if target in REASON_REQUIRED and not note:
         message = _("Please give a reason.")
+        raise InvalidInput(message, {"note": message})
+    if is_reopening(item, target) and not note:
+        message = _("Please say why the item is reopened.")
         raise InvalidInput(message, {"note": message})
     if target == Status.DONE and not (note or evidence_url or item.evidence_url):
         message = _("A finished item needs an evidence link or a note.")
@@ -96,5 +108,5 @@ def _apply(item: ActionItem, actor: User, target: Status, note: str | None, evid
             item.progress = 100
     elif target == Status.VERIFIED:
         item.verified_at, item.verified_by = now, actor
-    elif target == Status.IN_PROGRESS and old in COMPLETED:
+    elif target == Status.IN_PROGRESS and old in COMPLETED:  # reopened
         item.completed_at = item.verified_at = item.verified_by = None

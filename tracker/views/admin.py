@@ -1,4 +1,4 @@
-"""Administration: accounts (list, create, edit, deactivate, reset password) and extra non-working days."""
+"""Administration: accounts (list, create, edit, deactivate, reset password), extra non-working days, deleted items."""
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -12,7 +12,7 @@ from tracker.i18n import gettext as _
 from tracker.i18n import show_date
 from tracker.models import NonWorkingDay, Role, Unit, User
 from tracker.permissions import can_manage_users, require
-from tracker.services import working_days
+from tracker.services import corrections, working_days
 from tracker.services.accounts import AccountError, create_user, update_user
 from tracker.services.errors import ServiceError
 from tracker.services.throttle import accounts_under_attack
@@ -186,3 +186,13 @@ def delete_non_working_day(day_id: int):
     working_days.delete_non_working_day(current_user, row)
     flash(_("The non-working day was removed."), "success")
     return redirect(url_for("admin.non_working_days"))
+
+
+# --- Corrections ---------------------------------------------------------------------------
+
+
+@bp.route("/deleted-items")
+def deleted_items():
+    """The items deleted as entered by mistake, newest deletion first, each with a restore button."""
+    return render_template("admin/deleted_items.html", items=corrections.deleted_items(),
+                           limit=corrections.DELETED_LIST_LIMIT)

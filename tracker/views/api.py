@@ -18,12 +18,13 @@ from wtforms.validators import ValidationError
 from tracker.extensions import csrf, db
 from tracker.i18n import gettext as _
 from tracker.models import ActionItem, ItemHistory, User, Webinar
-from tracker.models.rules import may_verify
+from tracker.models.rules import may_move_due_date, may_verify
 from tracker.permissions import (
     can_assign,
     can_change_status,
     can_comment,
     can_create_items,
+    can_delete_item,
     can_edit_item,
     can_manage_webinars,
     require,
@@ -150,14 +151,14 @@ def _body(spec) -> dict:
 
 
 def _get_item(item_id: int) -> ActionItem:
-    """The item with everything its JSON shows, or 404."""
+    """The item with everything its JSON shows, or 404 (a deleted item too: it leaves every API answer)."""
     if item_id > api_json.MAX_ID:  # no such id (and too large for SQLite to bind)
         abort(404)
     item = db.session.scalar(
         select(ActionItem)
         .options(joinedload(ActionItem.webinar), joinedload(ActionItem.owner), joinedload(ActionItem.theme),
                  joinedload(ActionItem.unit), selectinload(ActionItem.supporters))
-        .where(ActionItem.id == item_id)
+        .where(ActionItem.id == item_id, ActionItem.is_visible)
     )
     return item or abort(404)
 
@@ -186,8 +187,10 @@ def me():
         "role": user.role.value, "language": user.language,
         "unit": {"id": user.unit.id, "name": user.unit.name} if user.unit else None,
         "auth": g.api_auth,
+        # verify: done items they neither own nor support (four eyes); the item's allowed_statuses says it per item.
         "can": {"create_items": can_create_items(user), "assign": can_assign(user),
-                "manage_webinars": can_manage_webinars(user), "verify": may_verify(user)},
+                "manage_webinars": can_manage_webinars(user), "verify": may_verify(user),
+                "move_due_dates": may_move_due_date(user), "delete_items": can_delete_item(user)},
     })
 
 
@@ -211,7 +214,7 @@ def webinar(webinar_id: int):
     if found is None:
         abort(404)
     items = db.session.scalars(
-        select(ActionItem).where(ActionItem.webinar_id == found.id)
+        select(ActionItem).where(ActionItem.webinar_id == found.id, ActionItem.is_visible)
         .options(joinedload(ActionItem.webinar), joinedload(ActionItem.owner), joinedload(ActionItem.theme),
                  joinedload(ActionItem.unit), selectinload(ActionItem.supporters))
         .order_by(ActionItem.number)
@@ -330,6 +333,7 @@ def edit_item(item_id: int):
     version = fields.pop("version")
     supporters = _supporters(fields.pop("supporter_ids", None))
     changed = update_item(found, current_user, version=version, supporters=supporters, **fields)
+    db.session.expire(found)  # a changed owner_id: the answer shows the new owner, not the one loaded before
     data = _item_detail(_get_item(item_id))
     data["changed"] = changed
     return jsonify(data)

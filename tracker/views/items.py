@@ -1,4 +1,4 @@
-"""One action item: create, detail with history, edit, status, comments, extension requests."""
+"""One action item: create, detail with history, edit, status, comments, extension requests, delete, restore."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import bindparam, select
@@ -8,24 +8,31 @@ from tracker.display import status_label, timeline_entries
 from tracker.extensions import db
 from tracker.forms import (
     CommentForm,
+    DeleteItemForm,
     ExtensionDecisionForm,
     ExtensionForm,
     ItemForm,
+    RestoreItemForm,
     StatusForm,
 )
 from tracker.i18n import gettext as _
 from tracker.models import ActionItem, ExtensionRequest, Webinar
+from tracker.models.rules import may_move_due_date
 from tracker.permissions import (
     can_assign,
     can_comment,
     can_create_items,
     can_decide_extension,
+    can_delete_item,
     can_edit_item,
     can_request_extension,
+    can_restore_item,
+    can_see_deleted,
     require,
     require_item,
 )
 from tracker.services import conflicts
+from tracker.services.corrections import delete_item, restore_item
 from tracker.services.deadline_extensions import decide_extension, request_extension
 from tracker.services.errors import ServiceError, StaleVersion
 from tracker.services.history import timeline
@@ -45,22 +52,45 @@ _ITEM_PAGE = (
     select(ActionItem)
     .options(
         joinedload(ActionItem.webinar), joinedload(ActionItem.owner), joinedload(ActionItem.theme),
-        joinedload(ActionItem.unit), joinedload(ActionItem.verified_by), selectinload(ActionItem.supporters),
+        joinedload(ActionItem.unit), joinedload(ActionItem.verified_by), joinedload(ActionItem.deleted_by),
+        selectinload(ActionItem.supporters),
         joinedload(ActionItem.pending_extension).joinedload(ExtensionRequest.requested_by),
     )
     .where(ActionItem.id == bindparam("item_id"))
 )
 
 
-def get_item(item_id: int) -> ActionItem:
-    """The item with everything its pages show, or 404."""
-    return db.session.scalar(_ITEM_PAGE, {"item_id": item_id}) or abort(404)
+def get_item(item_id: int, *, deleted_ok: bool = False) -> ActionItem:
+    """The item with everything its pages show, or 404.
+
+    A deleted item is a 404 too, except where `deleted_ok` and the user may still see it (heads and
+    administrators: its page, and the restore).
+    """
+    item = db.session.scalar(_ITEM_PAGE, {"item_id": item_id}) or abort(404)
+    if not item.is_visible and not (deleted_ok and can_see_deleted(current_user)):
+        abort(404)
+    return item
+
+
+def _correction_forms(item: ActionItem, delete_form=None, restore_form=None) -> dict:
+    """The delete confirmation (heads, on a visible item) or the restore button (admins, on a deleted one)."""
+    if item.is_visible and can_delete_item(current_user, item):
+        delete_form = delete_form or DeleteItemForm(formdata=None)
+        delete_form.version.data = item.version
+        return {"delete_form": delete_form, "restore_form": None}
+    if not item.is_visible and can_restore_item(current_user, item):
+        restore_form = restore_form or RestoreItemForm(formdata=None)
+        restore_form.version.data = item.version
+        return {"delete_form": None, "restore_form": restore_form}
+    return {"delete_form": None, "restore_form": None}
 
 
 def render_detail(item: ActionItem, *, status_form=None, comment_form=None, extension_form=None,
-                  decision_form=None, error: str | None = None, code: int = 200):
-    """The item page with the actions the current user may take, and only those."""
-    moves = allowed_moves(current_user, item)
+                  decision_form=None, delete_form=None, restore_form=None, error: str | None = None,
+                  code: int = 200):
+    """The item page with the actions the current user may take, and only those (none on a deleted item)."""
+    live = item.is_visible
+    moves = allowed_moves(current_user, item) if live else []
     if status_form is None:
         status_form = StatusForm(formdata=None, version=item.version)
     status_form.limit_to(moves)
@@ -76,11 +106,13 @@ def render_detail(item: ActionItem, *, status_form=None, comment_form=None, exte
         moves=moves,
         status_form=status_form,
         # Only the forms this user is shown are built.
-        comment_form=comment_form or (CommentForm(formdata=None) if can_comment(current_user, item) else None),
-        extension_form=extension_form or (ExtensionForm(formdata=None)
-                                          if not pending and can_request_extension(current_user, item) else None),
-        decision_form=decision_form or (ExtensionDecisionForm(formdata=None)
-                                        if pending and can_decide_extension(current_user, item) else None),
+        comment_form=comment_form or (CommentForm(formdata=None)
+                                      if live and can_comment(current_user, item) else None),
+        extension_form=extension_form or (ExtensionForm(formdata=None) if live and not pending
+                                          and can_request_extension(current_user, item) else None),
+        decision_form=decision_form or (ExtensionDecisionForm(formdata=None) if live and pending
+                                        and can_decide_extension(current_user, item) else None),
+        **_correction_forms(item, delete_form, restore_form),
         pending=pending,
         error=error,
     ), code
@@ -89,7 +121,7 @@ def render_detail(item: ActionItem, *, status_form=None, comment_form=None, exte
 def _refused(item: ActionItem, error: ServiceError, **forms):
     """Answer a refused change: nothing saved, the page shows the stored item and explains why."""
     discard()
-    item = get_item(item.id)
+    item = get_item(item.id, deleted_ok=True)
     for form in forms.values():
         for field, message in error.fields.items():
             if field in form:
@@ -99,8 +131,8 @@ def _refused(item: ActionItem, error: ServiceError, **forms):
 
 @bp.route("/<int:item_id>")
 def detail(item_id: int):
-    """The item with its history and the actions the current user may take."""
-    return render_detail(get_item(item_id))
+    """The item with its history and the actions the current user may take (a deleted one: heads, admins)."""
+    return render_detail(get_item(item_id, deleted_ok=True))
 
 
 def _item_form(item: ActionItem | None = None, submitted: bool = False) -> ItemForm:
@@ -149,34 +181,47 @@ def edit(item_id: int):
     item = get_item(item_id)
     require_item(can_edit_item, item)
     form = _item_form(item, submitted=request.method == "POST")
+    code = 200
     if form.validate_on_submit():
-        fields = form.item_fields()
         supporters = people_by_ids(form.supporter_ids.data) if can_assign(current_user) else None
-        if not can_assign(current_user):
-            fields.pop("owner_id")
         try:
-            changed = update_item(item, current_user, version=form.version.data, supporters=supporters, **fields)
+            changed = update_item(item, current_user, version=form.version.data, supporters=supporters,
+                                  **_edit_fields(form))
         except StaleVersion:
             discard()
             return _edit_conflict(item_id, form)
         except ServiceError as error:
             form.add_refusal(error)
+            code = error.status_code  # a member moving the due date: 403, nothing saved
         else:
             if changed:
                 flash(_("Item %(code)s saved.", code=item.code), "success")
             else:
                 flash(_("Nothing was changed."), "info")
             return redirect(url_for("items.detail", item_id=item.id))
-    code = 422 if form.errors else 200
+    if code == 200 and form.errors:
+        code = 422
     return render_template("items/form.html", form=form, item=item), code
 
 
+def _edit_fields(form: ItemForm) -> dict:
+    """The fields this user's edit form sends: no owner unless a head's; no due date unless sent.
+
+    A member's form has no due-date field, so the date stays as it is; a due date a member sends
+    anyway reaches the service, which refuses to move it (403) rather than ignoring it silently.
+    """
+    fields = form.item_fields()
+    if not can_assign(current_user):
+        fields.pop("owner_id")
+    if not may_move_due_date(current_user) and "due_date" not in request.form:
+        fields.pop("due_date")
+    return fields
+
+
 def _submitted_raw(form: ItemForm) -> dict:
-    values = {name: raw(value) for name, value in form.item_fields().items()}
+    values = {name: raw(value) for name, value in _edit_fields(form).items()}
     if form.supporter_ids.data is not None and can_assign(current_user):
         values["supporters"] = ",".join(str(i) for i in sorted(form.supporter_ids.data))
-    if not can_assign(current_user):
-        values.pop("owner_id", None)
     return values
 
 
@@ -267,4 +312,36 @@ def decide(item_id: int, request_id: int):
         flash(_("The new due date was approved."), "success")
     else:
         flash(_("The request was rejected."), "success")
+    return redirect(url_for("items.detail", item_id=item.id))
+
+
+@bp.route("/<int:item_id>/delete", methods=["POST"])
+def delete(item_id: int):
+    """Delete an item entered by mistake (heads and admins): a reason is required, version-checked."""
+    item = get_item(item_id)
+    require_item(can_delete_item, item)
+    form = DeleteItemForm()
+    if not form.validate_on_submit():
+        return render_detail(item, delete_form=form, error=_("Please check the form."), code=422)
+    try:
+        delete_item(item, current_user, form.reason.data, version=form.version.data)
+    except ServiceError as error:
+        return _refused(item, error, delete_form=form)
+    flash(_("%(code)s was deleted: it no longer appears in any list, figure or report.", code=item.code), "success")
+    return redirect(url_for("items.detail", item_id=item.id))
+
+
+@bp.route("/<int:item_id>/restore", methods=["POST"])
+def restore(item_id: int):
+    """Restore a deleted item (administrators), version-checked; it counts again everywhere."""
+    item = get_item(item_id, deleted_ok=True)
+    require_item(can_restore_item, item)
+    form = RestoreItemForm()
+    if not form.validate_on_submit():
+        return render_detail(item, restore_form=form, error=_("Please check the form."), code=422)
+    try:
+        restore_item(item, current_user, version=form.version.data, note=form.note.data)
+    except ServiceError as error:
+        return _refused(item, error, restore_form=form)
+    flash(_("%(code)s was restored.", code=item.code), "success")
     return redirect(url_for("items.detail", item_id=item.id))

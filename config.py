@@ -29,6 +29,8 @@ class Config:
     LOGIN_MAX_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_MAX_FAILURES_PER_ACCOUNT", "5"))
     LOGIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_MAX_FAILURES_PER_ADDRESS", "20"))
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(2 * 1024 * 1024)))
+    # Evidence files (bukti dukung): the largest file one may attach, in MB (their upload routes only).
+    EVIDENCE_MAX_MB = int(os.environ.get("EVIDENCE_MAX_MB", "10"))
     # Comma-separated host names the app answers to (empty: any).
     TRUSTED_HOSTS = [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()] or None
     # Set when behind a reverse proxy (nginx) that sets X-Forwarded-For/-Proto: the number of proxies.

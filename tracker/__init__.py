@@ -63,6 +63,7 @@ def _register_blueprints(app: Flask) -> None:
         auth,
         calendar,
         dashboard,
+        evidence,
         items,
         lists,
         main,
@@ -72,7 +73,7 @@ def _register_blueprints(app: Flask) -> None:
         webinars,
     )
 
-    for module in (auth, main, admin, settings, profile, webinars, items, lists, dashboard, reports,
+    for module in (auth, main, admin, settings, profile, webinars, items, evidence, lists, dashboard, reports,
                    calendar, api):
         app.register_blueprint(module.bp)
 

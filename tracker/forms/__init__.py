@@ -7,6 +7,7 @@ from tracker.forms.accounts import (
     ResetPasswordForm,
     UserForm,
 )
+from tracker.forms.evidence import EvidenceForm
 from tracker.forms.items import (
     CommentForm,
     ExtensionDecisionForm,
@@ -17,7 +18,7 @@ from tracker.forms.items import (
 from tracker.forms.webinars import BulkEntryForm, WebinarForm
 
 __all__ = [
-    "BulkEntryForm", "CommentForm", "EmptyForm",
+    "BulkEntryForm", "CommentForm", "EmptyForm", "EvidenceForm",
     "ExtensionDecisionForm", "ExtensionForm", "ItemForm", "LoginForm", "PasswordChangeForm",
     "PreferencesForm", "ResetPasswordForm", "StatusForm", "UserForm", "WebinarForm",
 ]

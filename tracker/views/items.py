@@ -8,6 +8,7 @@ from tracker.display import status_label, timeline_entries
 from tracker.extensions import db
 from tracker.forms import (
     CommentForm,
+    EvidenceForm,
     ExtensionDecisionForm,
     ExtensionForm,
     ItemForm,
@@ -15,8 +16,10 @@ from tracker.forms import (
 )
 from tracker.i18n import gettext as _
 from tracker.models import ActionItem, ExtensionRequest, Webinar
+from tracker.models.rules import evidence_is_final
 from tracker.permissions import (
     can_assign,
+    can_attach_evidence,
     can_comment,
     can_create_items,
     can_decide_extension,
@@ -28,6 +31,7 @@ from tracker.permissions import (
 from tracker.services import conflicts
 from tracker.services.deadline_extensions import decide_extension, request_extension
 from tracker.services.errors import ServiceError, StaleVersion
+from tracker.services.evidence import files_of
 from tracker.services.history import timeline
 from tracker.services.horizon import current_horizon
 from tracker.services.items import add_comment, create_item, people_by_ids, raw, update_item
@@ -58,7 +62,7 @@ def get_item(item_id: int) -> ActionItem:
 
 
 def render_detail(item: ActionItem, *, status_form=None, comment_form=None, extension_form=None,
-                  decision_form=None, error: str | None = None, code: int = 200):
+                  decision_form=None, evidence_form=None, error: str | None = None, code: int = 200):
     """The item page with the actions the current user may take, and only those."""
     moves = allowed_moves(current_user, item)
     if status_form is None:
@@ -81,6 +85,9 @@ def render_detail(item: ActionItem, *, status_form=None, comment_form=None, exte
                                           if not pending and can_request_extension(current_user, item) else None),
         decision_form=decision_form or (ExtensionDecisionForm(formdata=None)
                                         if pending and can_decide_extension(current_user, item) else None),
+        evidence_files=files_of(item.id),
+        evidence_form=evidence_form or (EvidenceForm(formdata=None) if can_attach_evidence(current_user, item)
+                                        and not evidence_is_final(item) else None),
         pending=pending,
         error=error,
     ), code

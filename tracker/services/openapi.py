@@ -2,7 +2,7 @@
 from flask import current_app
 
 from tracker.models import HistoryKind, Priority, Role, Status
-from tracker.services import api_json
+from tracker.services import api_json, evidence, file_types
 from tracker.services.item_filter import MAX_PAGE, MAX_QUERY, PER_PAGE_CHOICES, SORTS
 
 MAX_ID = api_json.MAX_ID
@@ -79,6 +79,17 @@ def _item_schema() -> dict:
     })
 
 
+def _evidence_schema() -> dict:
+    """An evidence file (bukti dukung) as the API lists it; `url` downloads it."""
+    return _object({
+        "id": INTEGER, "name": STRING,
+        "media_type": {"type": "string", "enum": list(file_types.EXTENSIONS)},
+        "size": {"type": "integer", "minimum": 1}, "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+        "uploaded_by": {"anyOf": [_ref("UserRef"), {"type": "null"}]}, "uploaded_at": TIMESTAMP,
+        "note": NULLABLE_STRING, "url": {"type": "string", "format": "uri"},
+    })
+
+
 def _item_schemas() -> dict:
     """Schemas of items, their history and pages of items."""
     history = _object({
@@ -91,9 +102,12 @@ def _item_schemas() -> dict:
     item_detail = {"allOf": [_ref("Item"), _object({
         "history": {"type": "array", "items": _ref("HistoryEntry")},
         "allowed_statuses": {"type": "array", "items": {"type": "string", "enum": [s.value for s in Status]}},
+        "evidence_files": {"type": "array", "items": _ref("EvidenceFile"),
+                           "description": "The files attached and not withdrawn, oldest first."},
     })]}
     return {
         "UserRef": _object({"id": INTEGER, "username": STRING, "full_name": STRING}),
+        "EvidenceFile": _evidence_schema(),
         "Item": _item_schema(),
         "HistoryEntry": history,
         "ItemDetail": item_detail,
@@ -153,6 +167,11 @@ def _request_schemas() -> dict:
         "StatusChange": _body_schema(api_json.STATUS_CHANGE),
         "CommentCreate": _body_schema(api_json.COMMENT_CREATE),
         "WebinarCreate": _body_schema(api_json.WEBINAR_CREATE),
+        "EvidenceUpload": _object({
+            "file": {"type": "string", "format": "binary", "contentMediaType": "application/octet-stream",
+                     "description": f"The file: {file_types.ALLOWED_NAMES}, recognised by its content."},
+            "note": {"type": "string", "maxLength": evidence.MAX_NOTE},
+        }, required=["file"]),
     }
 
 
@@ -167,7 +186,7 @@ ERROR_TEXT = {
     "403": "Your role or relation to the item does not allow this.",
     "404": "Not found.",
     "409": "The item changed since the version you sent; the body holds the current item.",
-    "413": "The request body is too large.",
+    "413": "The request body (or the evidence file) is too large.",
     "422": "Invalid input; `fields` says which field and why.",
 }
 
@@ -213,6 +232,20 @@ def _list_parameters() -> list[dict]:
         query("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}, "Page (past the end: the last page)."),
         query("per_page", {"type": "integer", "enum": list(PER_PAGE_CHOICES)}, "Rows per page."),
     ]
+
+
+def _evidence_path(item_id: dict) -> dict:
+    """POST /items/{item_id}/evidence: a multipart upload, not JSON."""
+    return {"post": {
+        "operationId": "attachEvidence", "summary": "Attach an evidence file (bukti dukung) to an item",
+        "description": (f"Multipart upload. At most EVIDENCE_MAX_MB (default 10) MB; {file_types.ALLOWED_NAMES} "
+                        "only, recognised by content; photos are stored without EXIF; the same file twice on "
+                        "one item is refused (422)."),
+        "parameters": [item_id],
+        "requestBody": {"required": True, "content": {"multipart/form-data": {
+            "schema": _ref("EvidenceUpload"), "encoding": {"file": {"contentType": "application/octet-stream"}}}}},
+        "responses": _responses("201", "EvidenceFile", "403", "404", "413", "422"),
+    }}
 
 
 def openapi_document() -> dict:
@@ -264,6 +297,7 @@ def openapi_document() -> dict:
                 "operationId": "changeStatus", "summary": "Move an item along the workflow",
                 "parameters": [item_id], "requestBody": _body("StatusChange"),
                 "responses": _responses("200", "ItemDetail", "403", "404", "409", "413", "422")}},
+            "/items/{item_id}/evidence": _evidence_path(item_id),
             "/items/{item_id}/comments": {"post": {
                 "operationId": "addComment", "summary": "Comment on an item", "parameters": [item_id],
                 "requestBody": _body("CommentCreate"),

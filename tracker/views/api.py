@@ -21,6 +21,7 @@ from tracker.models import ActionItem, ItemHistory, User, Webinar
 from tracker.models.rules import may_verify
 from tracker.permissions import (
     can_assign,
+    can_attach_evidence,
     can_change_status,
     can_comment,
     can_create_items,
@@ -30,7 +31,7 @@ from tracker.permissions import (
     require_item,
 )
 from tracker.security import public
-from tracker.services import api_json, tokens
+from tracker.services import api_json, evidence, tokens
 from tracker.services.api_json import BodyError, item_json, parse_body, webinar_json
 from tracker.services.errors import InvalidInput, ServiceError, StaleVersion
 from tracker.services.horizon import current_horizon
@@ -166,6 +167,7 @@ def _item_detail(item: ActionItem) -> dict:
     data = item_json(item, current_horizon())
     data["history"] = [api_json.history_json(entry) for entry in history]
     data["allowed_statuses"] = [status.value for status in allowed_moves(current_user, item)]
+    data["evidence_files"] = [api_json.evidence_json(file) for file in evidence.files_of(item.id) if file.is_current]
     return data
 
 
@@ -354,6 +356,16 @@ def item_comment(item_id: int):
     return jsonify({"id": comment.id, "item_id": found.id, "body": comment.body,
                     "author": api_json.user_ref(comment.author),
                     "created_at": api_json.timestamp(comment.created_at)}), 201
+
+
+@bp.route("/items/<api_id:item_id>/evidence", methods=["POST"])
+@public
+def item_evidence(item_id: int):
+    """Attach an evidence file (multipart/form-data: `file`, optional `note`)."""
+    found = _get_item(item_id)
+    require_item(can_attach_evidence, found)
+    stored = evidence.attach(found, current_user, request.files.get("file"), request.form.get("note"))
+    return jsonify(api_json.evidence_json(stored)), 201
 
 
 # --- The document and JSON 404/405 ---------------------------------------------------------

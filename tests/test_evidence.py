@@ -223,3 +223,16 @@ def test_the_item_page_shows_the_files_before_the_status_controls(app, client, u
     page = client.get(f"/items/{sample['item3']}").get_data(as_text=True)
     assert page.index("bukti-akhir.pdf") < page.index('id="status-heading"')
     assert 'enctype="multipart/form-data"' in page
+
+
+def test_broken_and_oversized_pictures_are_refused_not_failed(app, client, users, sample):
+    client.login("anggota")
+    before = stored(app)
+    broken = samples.picture("JPEG")[:40]  # a JPEG header and nothing after it
+    response = upload(client, sample["item1"], "rusak.jpg", broken)
+    assert response.status_code == 422 and "Gambar tidak dapat dibaca" in response.get_data(as_text=True)
+    bomb = io.BytesIO()
+    Image.new("1", (10000, 6000)).save(bomb, "PNG")  # 60 megapixels in a few kilobytes
+    response = upload(client, sample["item1"], "bom.png", bomb.getvalue())
+    assert response.status_code == 422 and "50 megapiksel" in response.get_data(as_text=True)
+    assert stored(app) == before

@@ -236,3 +236,13 @@ def test_broken_and_oversized_pictures_are_refused_not_failed(app, client, users
     response = upload(client, sample["item1"], "bom.png", bomb.getvalue())
     assert response.status_code == 422 and "50 megapiksel" in response.get_data(as_text=True)
     assert stored(app) == before
+
+
+def test_only_signed_in_people_may_send_a_body_past_the_apps_limit(app, client, users, sample):
+    response = client.post(f"/items/{sample['item1']}/evidence", content_type="multipart/form-data",
+                           data={"file": (io.BytesIO(samples.pdf(padding=3 * MB)), "laporan.pdf")})
+    assert response.status_code == 413  # the app's 2 MB, before anything else is read
+    response = client.post(f"/items/{sample['item1']}/evidence", content_type="multipart/form-data",
+                           data={"file": (io.BytesIO(samples.pdf()), "laporan.pdf")})
+    assert response.status_code == 400  # a small body: the CSRF check answers, then the sign-in wall would
+    assert stored(app)[0] == 0

@@ -32,15 +32,18 @@ def allow_evidence_uploads(endpoint, values) -> None:
     """Raise the body limit (MAX_CONTENT_LENGTH, 2 MB) to EVIDENCE_MAX_MB for the upload routes only.
 
     A URL value preprocessor runs before every before_request hook, in particular before CSRFProtect's,
-    which reads (and so limits) the form. The file itself is measured exactly by the service.
+    which reads (and so limits) the form. The file itself is measured exactly by the service. Someone
+    not signed in keeps the app's limit: nobody makes us read 10 MB before the sign-in wall.
     """
-    if endpoint in UPLOAD_ENDPOINTS:
+    if endpoint in UPLOAD_ENDPOINTS and current_user.is_authenticated:
         request.max_content_length = files.max_bytes() + FORM_OVERHEAD
 
 
 @bp.errorhandler(RequestEntityTooLarge)
 def too_large(error):
-    """A body far beyond the limit: the error page names the limit."""
+    """A body far beyond the limit: the error page names the limit (to those it applies to)."""
+    if not current_user.is_authenticated:
+        return render_error(413)
     return render_error(413, _("The file is too large: at most %(max)d MB.", max=current_app.config["EVIDENCE_MAX_MB"]))
 
 

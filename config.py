@@ -34,6 +34,8 @@ class Config:
     LOGIN_DISTRIBUTED_FAILURES = int(os.environ.get("LOGIN_DISTRIBUTED_FAILURES", "20"))
     LOGIN_DISTRIBUTED_ADDRESSES = int(os.environ.get("LOGIN_DISTRIBUTED_ADDRESSES", "3"))
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(2 * 1024 * 1024)))
+    # Evidence files (bukti dukung): the largest file one may attach, in MB (their upload routes only).
+    EVIDENCE_MAX_MB = int(os.environ.get("EVIDENCE_MAX_MB", "10"))
     # Comma-separated host names the app answers to (empty: any; in production: the host of BASE_URL).
     TRUSTED_HOSTS = [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()] or None
     # Set when behind a reverse proxy (nginx) that sets X-Forwarded-For/-Proto: the number of proxies.

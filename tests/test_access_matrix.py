@@ -4,16 +4,20 @@ Roles: anonymous, viewer, the member who owns the object, another member, head, 
 Outcomes: "ok" (served or accepted: not 401/403, not sent to sign in), "forbidden" (403),
 "login" (sent to /login), "unauthorized" (401). The objects in URLs are the sample's: item 1 is owned by `anggota`.
 """
+import io
 from datetime import timedelta
 
 import pytest
 from flask import url_for
+from werkzeug.datastructures import FileStorage
 
 from tests.conftest import add_user
+from tests.evidence_samples import picture
 from tracker.extensions import db
 from tracker.models import ActionItem, NonWorkingDay, Role, User
 from tracker.services.dashboard import Scope
 from tracker.services.deadline_extensions import request_extension
+from tracker.services.evidence import attach
 from tracker.services.reports import create_snapshot
 from tracker.timeutil import local_today
 
@@ -78,6 +82,12 @@ MATRIX = {
     ("items.delete", "POST"): outcome(LEADS),
     ("items.restore", "POST"): outcome({"admin"}),
     ("admin.deleted_items", "GET"): outcome({"admin"}),
+    # Evidence files: the owner (and supporters) and heads attach; everyone signed in reads. The file
+    # in the URLs was attached by the owner, who may withdraw it, as heads may.
+    ("evidence.upload", "POST"): outcome(OWNER_OR_LEAD),
+    ("evidence.download", "GET"): outcome(SIGNED_IN),
+    ("evidence.thumbnail", "GET"): outcome(SIGNED_IN),
+    ("evidence.withdraw", "POST"): outcome(OWNER_OR_LEAD),
     # Members have no dashboard: they are sent to their tasks instead.
     ("dashboard.index", "GET"): {**outcome({"viewer", "head", "admin"}), "owner": "to-my", "member": "to-my"},
     ("reports.index", "GET"): outcome(DASHBOARD),
@@ -111,6 +121,7 @@ MATRIX = {
     ("api.edit_item", "PATCH"): api(OWNER_OR_LEAD),
     ("api.item_status", "POST"): api(OWNER_OR_LEAD),
     ("api.item_comment", "POST"): api(WRITERS),
+    ("api.item_evidence", "POST"): api(OWNER_OR_LEAD),
     ("lists.export_csv", "GET"): outcome(SIGNED_IN),
     ("lists.export_xlsx", "GET"): outcome(SIGNED_IN),
     ("lists.my", "GET"): outcome(SIGNED_IN),
@@ -180,16 +191,17 @@ def ids(app, users, sample):
         snapshot = create_snapshot(Scope(), db.session.get(User, users["kepala"]))
         day = NonWorkingDay(day=local_today() + timedelta(days=60), description="Cuti bersama")
         db.session.add(day)
+        evidence = attach(item, owner, FileStorage(io.BytesIO(picture("PNG")), "foto.png"))
         db.session.commit()
         return {"item": item.id, "webinar": sample["webinar"], "user": users["anggota2"],
                 "request": extension.id, "version": item.version, "owner": users["anggota"],
-                "snapshot": snapshot.id, "day": day.id}
+                "snapshot": snapshot.id, "day": day.id, "evidence": evidence.id}
 
 
 def _url(app, rule, ids) -> str:
     values = {"item_id": ids["item"], "webinar_id": ids["webinar"], "user_id": ids["user"],
               "request_id": ids["request"], "snapshot_id": ids["snapshot"], "token": "tidak-dikenal",
-              "token_id": 999999, "day_id": ids["day"]}
+              "token_id": 999999, "day_id": ids["day"], "evidence_id": ids["evidence"]}
     with app.test_request_context():
         return url_for(rule.endpoint, **{name: values[name] for name in rule.arguments})
 

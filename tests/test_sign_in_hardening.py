@@ -79,26 +79,27 @@ def test_no_attack_warning_without_an_attack(users, client):
     assert "Serangan masuk" not in client.get("/admin/users").get_data(as_text=True)
 
 
-def _median_login_seconds(client: Client, username: str, tries: int = 20) -> float:
-    token = client.csrf_token("/login")
-    durations = []
-    for _ in range(tries):
-        started = time.perf_counter()
-        response = client.http.post("/login", data={"username": username, "password": "bukan-sandinya",
-                                                      "csrf_token": token})
-        durations.append(time.perf_counter() - started)
-        assert response.status_code == 401
-    return statistics.median(durations)
+def _login_seconds(client: Client, token: str, username: str) -> float:
+    started = time.perf_counter()
+    response = client.http.post("/login", data={"username": username, "password": "bukan-sandinya",
+                                                 "csrf_token": token})
+    assert response.status_code == 401
+    return time.perf_counter() - started
 
 
 def test_unknown_and_known_usernames_take_as_long(app, users, from_address):
-    """Medians over 20 tries each, from separate addresses so throttling stays out of the way."""
+    """20 tries each, taken in turns (a loaded machine slows both alike); medians within a factor of 2."""
     app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"] = 1000
     app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"] = 1000
     app.config["LOGIN_DISTRIBUTED_FAILURES"] = 1000
-    known = _median_login_seconds(from_address("10.1.0.1"), "anggota")
-    unknown = _median_login_seconds(from_address("10.1.0.2"), "tidak-ada-orangnya")
-    assert 0.5 <= unknown / known <= 2.0, (known, unknown)
+    known_client, unknown_client = from_address("10.1.0.1"), from_address("10.1.0.2")
+    known_token, unknown_token = known_client.csrf_token("/login"), unknown_client.csrf_token("/login")
+    known, unknown = [], []
+    for _ in range(20):
+        known.append(_login_seconds(known_client, known_token, "anggota"))
+        unknown.append(_login_seconds(unknown_client, unknown_token, "tidak-ada-orangnya"))
+    ratio = statistics.median(unknown) / statistics.median(known)
+    assert 0.5 <= ratio <= 2.0, (statistics.median(known), statistics.median(unknown))
 
 
 def test_a_deactivated_account_answers_like_a_wrong_password_until_the_password_is_right(

@@ -95,7 +95,7 @@ def test_done_needs_evidence_or_note(app, client, in_progress):
     response = client.submit(f"/items/{in_progress}/status", {"status": "selesai", "version": 2},
                              token_from=f"/items/{in_progress}")
     assert response.status_code == 422
-    assert "memerlukan tautan bukti atau catatan" in response.get_data(as_text=True)
+    assert "memerlukan berkas bukti, tautan bukti, atau catatan" in response.get_data(as_text=True)
     response = client.submit(f"/items/{in_progress}/status", {
         "status": "selesai", "version": 2, "evidence_url": "https://example.go.id/laporan.pdf"},
         token_from=f"/items/{in_progress}")

@@ -70,6 +70,7 @@ def _register_blueprints(app: Flask) -> None:
         calendar,
         dashboard,
         decisions,
+        evidence,
         items,
         lists,
         main,
@@ -79,8 +80,8 @@ def _register_blueprints(app: Flask) -> None:
         webinars,
     )
 
-    for module in (auth, main, admin, settings, profile, webinars, items, lists, dashboard, decisions, reports,
-                   calendar, api):
+    for module in (auth, main, admin, settings, profile, webinars, items, evidence, lists, dashboard, decisions,
+                   reports, calendar, api):
         app.register_blueprint(module.bp)
 
 

@@ -2,9 +2,10 @@
 from datetime import date
 from typing import NamedTuple
 
+from babel.numbers import format_decimal
 from flask import Flask
 
-from tracker.i18n import N_, show_date, show_datetime
+from tracker.i18n import N_, language, show_date, show_datetime
 from tracker.i18n import gettext as _
 from tracker.i18n import lazy_gettext as _l
 from tracker.models import ActionItem, HistoryKind, Horizon, Priority, Status
@@ -102,6 +103,10 @@ def history_summary(entry) -> str:
         return _("deleted the item as entered by mistake")
     if kind == HistoryKind.RESTORED:
         return _("restored the deleted item")
+    if kind == HistoryKind.EVIDENCE_ADDED:
+        return _("attached the evidence file %(name)s", name=entry.new_label or "")
+    if kind == HistoryKind.EVIDENCE_WITHDRAWN:
+        return _("withdrew the evidence file %(name)s", name=entry.old_label or "")
     old = history_value(entry.field, entry.old_value, entry.old_label)
     new = history_value(entry.field, entry.new_value, entry.new_label)
     if kind == HistoryKind.EXTENSION_REQUESTED:
@@ -133,8 +138,19 @@ def timeline_entries(rows) -> list[TimelineEntry]:
     ]
 
 
+def file_size(size: int) -> str:
+    """A file size as people read it, with the language's decimal sign: 980 B, 12 KB, 1,4 MB."""
+    name = language().name
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{format_decimal(size / 1024, '#,##0', locale=name)} KB"
+    return f"{format_decimal(size / (1024 * 1024), '#,##0.#', locale=name)} MB"
+
+
 def register(app: Flask) -> None:
     """Make the label and history helpers available to every template."""
+    app.jinja_env.filters["file_size"] = file_size
     app.jinja_env.globals.update(
         status_label=status_label, priority_label=priority_label, due_state=due_state,
         field_label=field_label, history_value=history_value, history_summary=history_summary,

@@ -9,7 +9,7 @@ from flask import abort
 from flask_login import current_user
 
 from tracker.models import ActionItem, Role, User
-from tracker.models.rules import is_lead_role, may_move_due_date, may_verify
+from tracker.models.rules import evidence_is_final, is_lead_role, may_move_due_date, may_verify
 
 
 def is_lead(user: User) -> bool:
@@ -117,6 +117,28 @@ def can_see_deleted(user: User) -> bool:
     return is_lead(user)
 
 
+def can_attach_evidence(user: User, item: ActionItem) -> bool:
+    """The owner, a supporting member, a head or an administrator attaches evidence files."""
+    return can_change_status(user, item)
+
+
+def withdraws_as(user: User, item: ActionItem, evidence) -> bool:
+    """A head or an administrator, or the owner or supporter who attached the file, may withdraw it."""
+    return is_lead(user) or (can_attach_evidence(user, item) and evidence.uploaded_by_id == user.id)
+
+
+def can_withdraw_evidence(user: User, item: ActionItem, evidence) -> bool:
+    """Whether the withdraw button is offered: a current file, an item not verified, a person who may."""
+    return evidence.is_current and not evidence_is_final(item) and withdraws_as(user, item, evidence)
+
+
+def can_download_evidence(user: User, evidence) -> bool:
+    """Anyone signed in who may see the item; a withdrawn file only heads and admins (the audit trail)."""
+    if not (user.is_authenticated and evidence.item.is_visible):
+        return False
+    return evidence.is_current or is_lead(user)
+
+
 def require(predicate):
     """Decorator: 403 unless predicate(current_user) holds."""
 
@@ -158,6 +180,9 @@ def register_template_helpers(app) -> None:
         can_delete_item=can_delete_item,
         can_restore_item=can_restore_item,
         can_move_due_date=may_move_due_date,
+        can_attach_evidence=can_attach_evidence,
+        can_withdraw_evidence=can_withdraw_evidence,
+        can_download_evidence=can_download_evidence,
     )
 
 

@@ -2,6 +2,7 @@
 URLs for every rule, a small cookie-keeping HTTP client for live servers, and a case counter."""
 import hashlib
 import http.client
+import io
 import re
 from datetime import date, timedelta
 from html.parser import HTMLParser
@@ -11,13 +12,17 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 from flask import url_for
 from sqlalchemy import JSON, select
+from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.test import encode_multipart
 
 from tests.conftest import add_item, add_user, add_webinar
+from tests.evidence_samples import picture
 from tests.live_server import LiveServer
 from tracker.extensions import db
 from tracker.models import ActionItem, Comment, Role, TokenKind, User
 from tracker.services.dashboard import Scope
 from tracker.services.deadline_extensions import request_extension
+from tracker.services.evidence import attach
 from tracker.services.items import add_comment
 from tracker.services.reports import create_snapshot
 from tracker.services.tokens import create_token
@@ -88,6 +93,7 @@ def world(app, users, sample):
         _calendar, calendar_secret = create_token(anggota, TokenKind.CALENDAR)
         day = add_non_working_day(admin, local_today() + timedelta(days=60), "Cuti bersama uji")
         inactive = add_user("pensiun", "Pegawai Pensiun", Role.MEMBER, active=False)
+        evidence = attach(item_a, anggota, FileStorage(io.BytesIO(picture("PNG")), "foto-kegiatan.png"))
         db.session.commit()
         return {
             **sample, **users,
@@ -95,7 +101,7 @@ def world(app, users, sample):
             "request_a": request_a.id, "request_b": request_b.id, "webinar2": other_webinar.id,
             "snapshot": report.id, "token_a": token_a.id, "token_b": token_b.id, "day": day.id,
             "api_a": api_secret_a, "api_b": api_secret_b, "api_head": api_secret_head,
-            "calendar": calendar_secret, "inactive": inactive.id,
+            "calendar": calendar_secret, "inactive": inactive.id, "evidence": evidence.id,
             "comments": db.session.scalar(select(db.func.count(Comment.id))),
         }
 
@@ -104,7 +110,8 @@ def rule_url(app, rule, world: dict) -> str:
     """The rule's URL filled with the world's real ids (item A, its request, anggota2's account...)."""
     values = {"item_id": world["item_a"], "webinar_id": world["webinar"], "user_id": world["anggota2"],
               "request_id": world["request_a"], "snapshot_id": world["snapshot"], "token_id": world["token_a"],
-              "day_id": world["day"], "token": world["calendar"], "anything": "tidak-ada", "filename": "css/app.css"}
+              "day_id": world["day"], "token": world["calendar"], "anything": "tidak-ada", "filename": "css/app.css",
+              "evidence_id": world["evidence"]}
     with app.test_request_context():
         return url_for(rule.endpoint, **{name: values[name] for name in rule.arguments})
 
@@ -178,21 +185,21 @@ class HttpBrowser:
         self.base_url, self.timeout, self.cookies = base_url, timeout, {}
 
     def request(self, method: str, path: str, fields: dict | None = None, headers: dict | None = None,
-                base_url: str | None = None):
-        """Send one request; returns (status, headers, body text)."""
+                base_url: str | None = None, body: bytes | None = None, raw: bool = False):
+        """Send one request; returns (status, headers, body text, or bytes when raw)."""
         parts = urlsplit(base_url or self.base_url)
         connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=self.timeout)
         send = dict(headers or {})
         if self.cookies:
             send["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        body = None
         if fields is not None:
             body = urlencode(fields, doseq=True)
             send["Content-Type"] = "application/x-www-form-urlencoded"
         try:
             connection.request(method, path, body=body, headers=send)
             response = connection.getresponse()
-            text = response.read().decode("utf-8", "replace")
+            content = response.read()
+            text = content if raw else content.decode("utf-8", "replace")
             for header in response.headers.get_all("Set-Cookie") or []:
                 cookie = SimpleCookie()
                 cookie.load(header)
@@ -210,6 +217,15 @@ class HttpBrowser:
 
     def post(self, path: str, fields: dict, **kwargs):
         return self.request("POST", path, fields, **kwargs)
+
+    def upload(self, path: str, fields: dict, files: dict[str, tuple[str, bytes]], **kwargs):
+        """POST a multipart form, as a browser's file input sends it: files are {field: (file name, bytes)}."""
+        values = MultiDict(fields)
+        for name, (file_name, data) in files.items():
+            values.add(name, FileStorage(io.BytesIO(data), filename=file_name))
+        boundary, body = encode_multipart(values)
+        headers = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+        return self.request("POST", path, headers=headers, body=body, **kwargs)
 
     def csrf_token(self, path: str = "/login", **kwargs) -> str:
         _status, _headers, text = self.get(path, **kwargs)

@@ -102,7 +102,8 @@ def test_every_write_without_this_sessions_token_is_refused(app, client, make_cl
 
 CONTROL = ["items.edit", "items.status", "items.comment", "webinars.new", "webinars.edit", "webinars.bulk",
            "admin.new_user", "admin.edit_user", "settings.edit", "main.set_language", "profile.create_api_token",
-           "admin.non_working_days", "reports.create_snapshot", "items.decide", "items.delete", "items.restore"]
+           "admin.non_working_days", "reports.create_snapshot", "items.decide", "items.delete", "items.restore",
+           "evidence.withdraw"]
 
 
 def test_the_same_writes_with_the_token_do_change_data(app, client, world, snapshot):

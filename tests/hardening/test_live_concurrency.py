@@ -1,5 +1,5 @@
 """R1 and R4 through real HTTP against gunicorn: no lost updates under concurrent edits, and two
-app servers sharing one database behave as one (data, sessions, sign-in throttling)."""
+app servers sharing one database behave as one (data, sessions, sign-in throttling, evidence files)."""
 import random
 import threading
 import time
@@ -8,10 +8,11 @@ from collections import defaultdict
 import pytest
 from sqlalchemy import select
 
+from tests import evidence_samples as samples
 from tests.conftest import PASSWORD
 from tests.hardening.conftest import HttpBrowser, hot_items, page_forms, server_log_problems
 from tracker.extensions import db
-from tracker.models import ActionItem, Comment, ItemHistory
+from tracker.models import ActionItem, Comment, EvidenceFile, ItemHistory
 
 pytestmark = pytest.mark.slow
 
@@ -125,3 +126,33 @@ def test_two_servers_share_one_database(app, users, server_factory, tmp_path):
         assert db.session.scalar(select(db.func.count(Comment.id))) == 1
     assert server_log_problems(tmp_path / "a.stderr")["Traceback"] == 0
     assert server_log_problems(tmp_path / "b.stderr")["Traceback"] == 0
+
+
+def test_a_file_uploaded_through_one_server_downloads_through_another(app, users, server_factory, tmp_path):
+    """R4 for evidence files: they live in the database, not on one server's disk."""
+    [item_id] = hot_items(app, users, count=1)
+    a, b = server_factory("files-a", workers=1), server_factory("files-b", workers=1)
+    owner = HttpBrowser(a.url)
+    assert owner.login("anggota", PASSWORD) == 302
+    document = samples.pdf(padding=3 * 1024 * 1024)  # past the 2 MB of the other forms, as in real use
+    token = owner.csrf_token("/profile")
+    status, headers, _t = owner.upload(f"/items/{item_id}/evidence", {"csrf_token": token, "note": "Lewat server A"},
+                                       {"file": ("laporan-seri-28.pdf", document)})
+    assert status == 302, _t
+    with app.app_context():
+        evidence_id = db.session.scalar(select(EvidenceFile.id).where(EvidenceFile.item_id == item_id))
+        db.session.remove()
+    viewer = HttpBrowser(b.url)
+    assert viewer.login("pemantau", PASSWORD) == 302
+    _s, _h, page = viewer.get(f"/items/{item_id}")
+    assert "laporan-seri-28.pdf" in page and "Lewat server A" in page
+    status, headers, body = viewer.get(f"/evidence/{evidence_id}", raw=True)
+    assert status == 200 and body == document
+    assert headers["Content-Disposition"].startswith("attachment;")
+    assert headers["Content-Security-Policy"].startswith("sandbox")
+    # The same file again through B is recognised as the one uploaded through A.
+    status, _h, page = owner.upload(f"/items/{item_id}/evidence", {"csrf_token": owner.csrf_token("/profile")},
+                                    {"file": ("salinan.pdf", document)}, base_url=b.url)
+    assert status == 422 and "laporan-seri-28.pdf" in page
+    assert server_log_problems(tmp_path / "files-a.stderr")["Traceback"] == 0
+    assert server_log_problems(tmp_path / "files-b.stderr")["Traceback"] == 0

@@ -1,9 +1,11 @@
 """S10: markup saved in every text field is shown as text on every page, never run; `javascript:`
 links are refused."""
+import io
 from datetime import timedelta
 
 import pytest
 
+from tests.evidence_samples import picture
 from tests.hardening.conftest import rule_url, rules
 from tracker.extensions import db
 from tracker.models import ActionItem, Webinar
@@ -62,6 +64,9 @@ def stored(app, client, make_client, world):
     member = make_client()
     member.login("anggota")
     assert ok(member.submit(f"/items/{item_id}/comments", {"body": _mark("comment", LONG)}))
+    assert ok(member.post(f"/items/{item_id}/evidence", content_type="multipart/form-data", data={
+        "file": (io.BytesIO(picture("PNG")), _mark("file_name")[:120] + ".png"), "note": _mark("evidence_note"),
+        "csrf_token": member.csrf_token("/profile")}))
     assert ok(member.submit(f"/items/{item_id}/extension", {"new_due_date": (local_today() + timedelta(days=60)).isoformat(),
                                                              "reason": _mark("extension_reason")}))
     version = lambda: db.session.get(ActionItem, item_id).version  # noqa: E731
@@ -89,7 +94,8 @@ def stored(app, client, make_client, world):
 
 FIELDS = ["full_name", "position", "agency_name", "agency_address", "signer", "signer_position", "day",
           "webinar_title", "organizer", "speakers", "summary", "item_title", "description", "source", "bulk_one",
-          "bulk_two", "comment", "extension_reason", "status_note", "token_name", "decision_note", "api_comment"]
+          "bulk_two", "comment", "extension_reason", "status_note", "token_name", "decision_note", "api_comment",
+          "evidence_note"]
 
 
 def test_stored_markup_is_escaped_on_every_page(app, make_client, world, stored):

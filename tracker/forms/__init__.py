@@ -8,6 +8,7 @@ from tracker.forms.accounts import (
     UserForm,
 )
 from tracker.forms.decisions import ItemDecisionForm, RequestDecisionForm
+from tracker.forms.evidence import EvidenceForm
 from tracker.forms.items import (
     CommentForm,
     DeleteItemForm,
@@ -20,7 +21,7 @@ from tracker.forms.items import (
 from tracker.forms.webinars import BulkEntryForm, WebinarForm
 
 __all__ = [
-    "BulkEntryForm", "CommentForm", "DeleteItemForm", "EmptyForm",
+    "BulkEntryForm", "CommentForm", "DeleteItemForm", "EmptyForm", "EvidenceForm",
     "ExtensionDecisionForm", "ExtensionForm", "ItemDecisionForm", "ItemForm", "LoginForm", "PasswordChangeForm",
     "PreferencesForm", "RequestDecisionForm", "ResetPasswordForm", "RestoreItemForm", "StatusForm", "UserForm",
     "WebinarForm",

@@ -38,6 +38,8 @@ class HistoryKind(enum.StrEnum):
     EXTENSION_REJECTED = "extension_rejected"
     DELETED = "deleted"
     RESTORED = "restored"
+    EVIDENCE_ADDED = "evidence_added"
+    EVIDENCE_WITHDRAWN = "evidence_withdrawn"
 
 
 class ExtensionState(enum.StrEnum):

@@ -157,6 +157,25 @@ class ItemRules:
         return cls.due_date <= day
 
 
+class EvidenceRules:
+    """Hybrid rules mixed into EvidenceFile: which files count as an item's evidence."""
+
+    @hybrid_property
+    def is_current(self) -> bool:
+        """Attached and not withdrawn: it counts as evidence (for `selesai`, reports and the API)."""
+        return self.withdrawn_at is None
+
+    @is_current.inplace.expression
+    @classmethod
+    def _is_current_expression(cls):
+        return cls.withdrawn_at.is_(None)
+
+
+def evidence_is_final(item) -> bool:
+    """A verified item's files are what the verification was based on: none is added or withdrawn."""
+    return bool(item.is_verified)
+
+
 class UserRules:
     """Hybrid rules about people, mixed into User."""
 

@@ -6,11 +6,11 @@ rules of the domain stay in the services that the web pages call too.
 import re
 from datetime import UTC, date, datetime
 
-from flask import current_app
+from flask import current_app, url_for
 from flask_babel import get_locale
 
 from tracker.i18n import gettext as _
-from tracker.models import ActionItem, Horizon, ItemHistory, Priority, Status, User, Webinar
+from tracker.models import ActionItem, EvidenceFile, Horizon, ItemHistory, Priority, Status, User, Webinar
 from tracker.services.errors import InvalidInput
 from tracker.validation import MAX_ID
 
@@ -77,6 +77,21 @@ def item_json(item: ActionItem, horizon: Horizon, *, supporters: bool = True) ->
     if supporters:
         data["supporters"] = [user_ref(member) for member in item.supporters]
     return data
+
+
+def evidence_json(evidence: EvidenceFile) -> dict:
+    """An evidence file as the API lists it; its bytes are at `url` (same sign-in, same rules)."""
+    return {
+        "id": evidence.id,
+        "name": evidence.file_name,
+        "media_type": evidence.media_type,
+        "size": evidence.size,
+        "sha256": evidence.sha256,
+        "uploaded_by": user_ref(evidence.uploaded_by),
+        "uploaded_at": timestamp(evidence.uploaded_at),
+        "note": evidence.note,
+        "url": current_app.config["BASE_URL"].rstrip("/") + url_for("evidence.download", evidence_id=evidence.id),
+    }
 
 
 def history_json(entry: ItemHistory) -> dict:
@@ -149,12 +164,13 @@ ITEM_FIELDS = {
     "evidence_url": _text(500, nullable=True),
 }
 ITEM_CREATE = {**ITEM_FIELDS, "webinar_id": Field("integer", required=True), "title": _text(300, required=True)}
-ITEM_PATCH = {**ITEM_FIELDS, "version": Field("integer", required=True)}
+# `version` (or an If-Match header) is required: views/api_items.py checks that one of them is there.
+ITEM_PATCH = {**ITEM_FIELDS, "version": Field("integer")}
 STATUS_CHANGE = {
     "status": Field("enum", required=True, choices=[s.value for s in Status]),
     "note": _text(5000, nullable=True),
     "evidence_url": _text(500, nullable=True),
-    "version": Field("integer", required=True),
+    "version": Field("integer"),
 }
 COMMENT_CREATE = {"body": _text(5000, required=True)}
 WEBINAR_CREATE = {

@@ -8,10 +8,11 @@ from tracker.extensions import db
 from tracker.models import ActionItem, HistoryKind, ItemHistory
 from tracker.services.items import EDITABLE_FIELDS, raw, supporter_ids_raw
 
-# History kinds that are changes to the item itself (not comments or open requests).
+# History kinds that are changes to the item itself (not comments or open requests). A withdrawn
+# evidence file is one (it bumps the version: a verifier must see it went); an attached file is not.
 CHANGE_KINDS = (
     HistoryKind.EDITED, HistoryKind.STATUS, HistoryKind.OWNER, HistoryKind.DUE_DATE,
-    HistoryKind.EXTENSION_APPROVED,
+    HistoryKind.EXTENSION_APPROVED, HistoryKind.EVIDENCE_WITHDRAWN,
 )
 
 

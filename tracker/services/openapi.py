@@ -2,7 +2,7 @@
 from flask import current_app
 
 from tracker.models import HistoryKind, Priority, Role, Status
-from tracker.services import api_json
+from tracker.services import api_json, evidence, file_types
 from tracker.services.item_filter import MAX_PAGE, MAX_QUERY, PER_PAGE_CHOICES, SORTS
 
 MAX_ID = api_json.MAX_ID
@@ -79,6 +79,17 @@ def _item_schema() -> dict:
     })
 
 
+def _evidence_schema() -> dict:
+    """An evidence file (bukti dukung) as the API lists it; `url` downloads it."""
+    return _object({
+        "id": INTEGER, "name": STRING,
+        "media_type": {"type": "string", "enum": list(file_types.EXTENSIONS)},
+        "size": {"type": "integer", "minimum": 1}, "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+        "uploaded_by": {"anyOf": [_ref("UserRef"), {"type": "null"}]}, "uploaded_at": TIMESTAMP,
+        "note": NULLABLE_STRING, "url": {"type": "string", "format": "uri"},
+    })
+
+
 def _item_schemas() -> dict:
     """Schemas of items, their history and pages of items."""
     history = _object({
@@ -89,13 +100,20 @@ def _item_schemas() -> dict:
         "item_version": {"type": ["integer", "null"]}, "created_at": TIMESTAMP,
     })
     item_detail = {"allOf": [_ref("Item"), _object({
-        "history": {"type": "array", "items": _ref("HistoryEntry")},
+        "history_url": {"type": "string", "description": "The item's history, a page at a time."},
         "allowed_statuses": {"type": "array", "items": {"type": "string", "enum": [s.value for s in Status]}},
+        "evidence_files": {"type": "array", "items": _ref("EvidenceFile"),
+                           "description": "The files attached and not withdrawn, oldest first."},
     })]}
     return {
         "UserRef": _object({"id": INTEGER, "username": STRING, "full_name": STRING}),
+        "EvidenceFile": _evidence_schema(),
         "Item": _item_schema(),
         "HistoryEntry": history,
+        "HistoryPage": _object({
+            "history": {"type": "array", "items": _ref("HistoryEntry")},
+            "next": {"type": ["string", "null"], "description": "The next page, or null on the last."},
+        }),
         "ItemDetail": item_detail,
         "ItemPage": _object({
             "items": {"type": "array", "items": _ref("Item")},
@@ -154,6 +172,11 @@ def _request_schemas() -> dict:
         "StatusChange": _body_schema(api_json.STATUS_CHANGE),
         "CommentCreate": _body_schema(api_json.COMMENT_CREATE),
         "WebinarCreate": _body_schema(api_json.WEBINAR_CREATE),
+        "EvidenceUpload": _object({
+            "file": {"type": "string", "format": "binary", "contentMediaType": "application/octet-stream",
+                     "description": f"The file: {file_types.ALLOWED_NAMES}, recognised by its content."},
+            "note": {"type": "string", "maxLength": evidence.MAX_NOTE},
+        }, required=["file"]),
     }
 
 
@@ -168,9 +191,20 @@ ERROR_TEXT = {
     "403": "Your role or relation to the item does not allow this.",
     "404": "Not found.",
     "409": "The item changed since the version you sent; the body holds the current item.",
-    "413": "The request body is too large.",
+    "412": "If-Match no longer matches the item's ETag: it changed since you read it.",
+    "413": "The request body (or the evidence file) is too large.",
     "422": "Invalid input; `fields` says which field and why.",
 }
+
+
+IF_MATCH = {"name": "If-Match", "in": "header", "required": False, "schema": {"type": "string"},
+            "description": "The item's ETag as last read; instead of (or beside) the body's `version`."}
+HISTORY_PARAMETERS = [
+    {"name": "after", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1},
+     "description": "The last history id already read."},
+    {"name": "limit", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "maximum": 200},
+     "description": "Entries per page (50 by default)."},
+]
 
 
 def _responses(ok_status: str, ok_schema: str, *errors: str) -> dict:
@@ -216,6 +250,45 @@ def _list_parameters() -> list[dict]:
     ]
 
 
+def _evidence_path(item_id: dict) -> dict:
+    """POST /items/{item_id}/evidence: a multipart upload, not JSON."""
+    return {"post": {
+        "operationId": "attachEvidence", "summary": "Attach an evidence file (bukti dukung) to an item",
+        "description": (f"Multipart upload. At most EVIDENCE_MAX_MB (default 10) MB; {file_types.ALLOWED_NAMES} "
+                        "only, recognised by content; photos are stored without EXIF; the same file twice on "
+                        "one item is refused (422)."),
+        "parameters": [item_id],
+        "requestBody": {"required": True, "content": {"multipart/form-data": {
+            "schema": _ref("EvidenceUpload"), "encoding": {"file": {"contentType": "application/octet-stream"}}}}},
+        "responses": _responses("201", "EvidenceFile", "403", "404", "413", "422"),
+    }}
+
+
+def _item_paths(item_id: dict) -> dict:
+    """The paths of one item: read, edit, status, history, evidence and comments."""
+    return {
+        "/items/{item_id}": {
+            "get": {"operationId": "getItem", "summary": "An item (its ETag in the header)", "parameters": [item_id],
+                    "responses": _responses("200", "ItemDetail", "404")},
+            "patch": {"operationId": "updateItem", "summary": "Edit an item (needs its version)",
+                      "parameters": [item_id, IF_MATCH], "requestBody": _body("ItemPatch"),
+                      "responses": _responses("200", "ItemEdited", "403", "404", "409", "412", "413", "422")},
+        },
+        "/items/{item_id}/status": {"post": {
+            "operationId": "changeStatus", "summary": "Move an item along the workflow",
+            "parameters": [item_id, IF_MATCH], "requestBody": _body("StatusChange"),
+            "responses": _responses("200", "ItemDetail", "403", "404", "409", "412", "413", "422")}},
+        "/items/{item_id}/history": {"get": {
+            "operationId": "getItemHistory", "summary": "An item's history, oldest first, a page at a time",
+            "parameters": [item_id, *HISTORY_PARAMETERS], "responses": _responses("200", "HistoryPage", "404")}},
+        "/items/{item_id}/evidence": _evidence_path(item_id),
+        "/items/{item_id}/comments": {"post": {
+            "operationId": "addComment", "summary": "Comment on an item", "parameters": [item_id],
+            "requestBody": _body("CommentCreate"),
+            "responses": _responses("201", "Comment", "403", "404", "413", "422")}},
+    }
+
+
 def openapi_document() -> dict:
     """The whole document; servers point at this installation's BASE_URL."""
     item_id, webinar_id = _id_parameter("item_id"), _id_parameter("webinar_id")
@@ -228,8 +301,9 @@ def openapi_document() -> dict:
                 "Action items (tindak lanjut) of the BPSDM Sulawesi Barat webinar series. Authenticate with a "
                 "personal API token from your profile page: `Authorization: Bearer <token>`. The same roles, "
                 "workflow and validation apply as on the web pages. Dates are YYYY-MM-DD; timestamps are ISO 8601 "
-                "in UTC. Changing an item needs the `version` you last read; a stale version gets 409 with the "
-                "current item."
+                "in UTC. Changing an item needs the `version` you last read (or its `ETag` in `If-Match`); a stale "
+                "version gets 409 with the current item, a stale If-Match 412. History is paged at "
+                "/items/{item_id}/history."
             ),
         },
         "servers": [{"url": current_app.config["BASE_URL"].rstrip("/") + "/api/v1"}],
@@ -254,21 +328,7 @@ def openapi_document() -> dict:
                          "requestBody": _body("ItemCreate"),
                          "responses": _responses("201", "ItemDetail", "403", "413", "422")},
             },
-            "/items/{item_id}": {
-                "get": {"operationId": "getItem", "summary": "An item with its history", "parameters": [item_id],
-                        "responses": _responses("200", "ItemDetail", "404")},
-                "patch": {"operationId": "updateItem", "summary": "Edit an item (needs its version)",
-                          "parameters": [item_id], "requestBody": _body("ItemPatch"),
-                          "responses": _responses("200", "ItemEdited", "403", "404", "409", "413", "422")},
-            },
-            "/items/{item_id}/status": {"post": {
-                "operationId": "changeStatus", "summary": "Move an item along the workflow",
-                "parameters": [item_id], "requestBody": _body("StatusChange"),
-                "responses": _responses("200", "ItemDetail", "403", "404", "409", "413", "422")}},
-            "/items/{item_id}/comments": {"post": {
-                "operationId": "addComment", "summary": "Comment on an item", "parameters": [item_id],
-                "requestBody": _body("CommentCreate"),
-                "responses": _responses("201", "Comment", "403", "404", "413", "422")}},
+            **_item_paths(item_id),
         },
         "components": {
             "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},

@@ -12,13 +12,13 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from tracker.display import status_label
 from tracker.extensions import db
 from tracker.i18n import gettext as _
-from tracker.models import ActionItem, ReportSnapshot, Status, Unit, User, Webinar, utcnow
+from tracker.models import ActionItem, EvidenceFile, ReportSnapshot, Status, Unit, User, Webinar, utcnow
 from tracker.services import dashboard
 from tracker.services.dashboard import Scope
 from tracker.services.horizon import load_horizon
@@ -44,15 +44,23 @@ def logo_data_uri(relative: str | None) -> str | None:
     return f"data:{mimetype};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
 
+# Evidence files that count (attached, not withdrawn) per item, joined to the report's rows.
+_FILE_COUNTS = (
+    select(EvidenceFile.item_id, func.count(EvidenceFile.id).label("files"))
+    .where(EvidenceFile.is_current).group_by(EvidenceFile.item_id).subquery()
+)
+
+
 def report_rows(scope: Scope, today: date) -> list[dict]:
     """The items in scope as plain rows (code order per webinar), in one query with their names."""
     query = (
         select(ActionItem.code, ActionItem.title, User.full_name, Unit.name, Unit.short_name,
                ActionItem.due_date, ActionItem.status, ActionItem.progress, ActionItem.evidence_url,
-               ActionItem.is_overdue(today))
+               ActionItem.is_overdue(today), func.coalesce(_FILE_COUNTS.c.files, 0))
         .join(Webinar, Webinar.id == ActionItem.webinar_id)
         .outerjoin(User, User.id == ActionItem.owner_id)
         .outerjoin(Unit, Unit.id == ActionItem.unit_id)
+        .outerjoin(_FILE_COUNTS, _FILE_COUNTS.c.item_id == ActionItem.id)
         .where(ActionItem.is_visible, *scope.conditions())
         .order_by(Webinar.series, ActionItem.number)
     )
@@ -60,10 +68,10 @@ def report_rows(scope: Scope, today: date) -> list[dict]:
         {
             "code": code, "title": title, "owner": owner, "unit": unit_short or unit_name,
             "due_date": due.isoformat() if due else None, "status": Status(status).value,
-            "progress": progress, "evidence_url": evidence,
+            "progress": progress, "evidence_url": evidence, "evidence_files": files,
             "overdue": bool(overdue),
         }
-        for code, title, owner, unit_name, unit_short, due, status, progress, evidence, overdue
+        for code, title, owner, unit_name, unit_short, due, status, progress, evidence, overdue, files
         in db.session.execute(query)
     ]
 
@@ -216,7 +224,8 @@ def write_xlsx(report: dict) -> bytes:
 
     items = workbook.create_sheet(_("Action items")[:31])
     columns = [(_("No."), 5), (_("Code"), 10), (_("Action"), 50), (_("Owner"), 24), (_("Unit (OPD)"), 18),
-               (_("Due date"), 13), (_("Status"), 24), (_("Progress (%)"), 11), (_("Evidence link"), 40)]
+               (_("Due date"), 13), (_("Status"), 24), (_("Progress (%)"), 11), (_("Evidence link"), 40),
+               (_("Evidence files"), 12)]
     for index, (_header, width) in enumerate(columns, start=1):
         items.column_dimensions[get_column_letter(index)].width = width
     items.freeze_panes = "A2"
@@ -226,6 +235,7 @@ def write_xlsx(report: dict) -> bytes:
             number, _cell(items, row["code"]), _cell(items, row["title"]), _cell(items, row["owner"] or ""),
             _cell(items, row["unit"] or ""), _cell(items, row["due_date"], "dd/mm/yyyy"),
             status_label(row["status"]), row["progress"], _cell(items, row["evidence_url"] or ""),
+            row.get("evidence_files", 0),  # snapshots frozen before evidence files have no count
         ])
     buffer = io.BytesIO()
     workbook.save(buffer)

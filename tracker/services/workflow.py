@@ -10,6 +10,7 @@ from tracker.models import ActionItem, HistoryKind, Status, User, utcnow
 from tracker.models.rules import COMPLETED, may_verify
 from tracker.permissions import can_change_status, is_lead
 from tracker.services.errors import InvalidInput, NotAllowed
+from tracker.services.evidence import has_current_files
 from tracker.services.history import record
 from tracker.services.versions import check_version, save
 from tracker.validation import clean_evidence_url
@@ -83,8 +84,8 @@ def change_status(
     if is_reopening(item, target) and not note:
         message = _("Please say why the item is reopened.")
         raise InvalidInput(message, {"note": message})
-    if target == Status.DONE and not (note or evidence_url or item.evidence_url):
-        message = _("A finished item needs an evidence link or a note.")
+    if target == Status.DONE and not (note or evidence_url or item.evidence_url or has_current_files(item.id)):
+        message = _("A finished item needs an evidence file, an evidence link or a note.")
         raise InvalidInput(message, {"evidence_url": message, "note": message})
 
     with db.session.no_autoflush:  # one save is one version

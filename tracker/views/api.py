@@ -4,7 +4,6 @@ Callers authenticate with `Authorization: Bearer <token>` (a personal API token)
 signed-in session cookie, in which case writes need the `X-CSRFToken` header. Every error is JSON:
 {"error": {"code", "message", "fields"}}.
 """
-import math
 
 from flask import Blueprint, abort, current_app, g, jsonify, request, url_for
 from flask_login import current_user
@@ -17,30 +16,22 @@ from wtforms.validators import ValidationError
 
 from tracker.extensions import csrf, db
 from tracker.i18n import gettext as _
-from tracker.models import ActionItem, ItemHistory, User, Webinar
+from tracker.models import ActionItem, Webinar
 from tracker.models.rules import may_move_due_date, may_verify
 from tracker.permissions import (
     can_assign,
-    can_change_status,
-    can_comment,
     can_create_items,
     can_delete_item,
-    can_edit_item,
     can_manage_webinars,
     require,
-    require_item,
 )
 from tracker.security import public
 from tracker.services import api_json, tokens
 from tracker.services.api_json import BodyError, item_json, parse_body, webinar_json
-from tracker.services.errors import InvalidInput, ServiceError, StaleVersion
+from tracker.services.errors import ServiceError, StaleVersion
 from tracker.services.horizon import current_horizon
-from tracker.services.item_filter import MAX_QUERY, ItemFilter
-from tracker.services.item_pages import paginate
-from tracker.services.items import add_comment, create_item, people_by_ids, update_item
 from tracker.services.openapi import openapi_document
 from tracker.services.webinars import create_webinar, webinar_summaries
-from tracker.services.workflow import allowed_moves, change_status
 from tracker.transactions import discard
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -68,7 +59,8 @@ SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 UNAUTHENTICATED_ENDPOINTS = {"api.openapi", "api.not_found"}
 ERROR_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
                405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "bad_request",
-               422: "invalid", 429: "too_many_requests"}
+               412: "precondition_failed", 422: "invalid", 428: "precondition_required",
+               429: "too_many_requests"}
 OVERDUE_VALUES = ("0", "1", "true", "false")
 LIST_ARGS = ("webinar", "status", "owner", "theme", "unit", "priority", "overdue", "due_from", "due_to",
              "q", "sort", "page", "per_page")
@@ -114,7 +106,7 @@ def _service_error(exc: ServiceError):
     """A refused change as JSON (the boundary rolls it back); a conflict also shows the stored item."""
     if isinstance(exc, StaleVersion):
         discard()
-        item = _get_item(exc.item.id)
+        item = get_item(exc.item.id)
         return error(409, exc.message, item=item_json(item, current_horizon()))
     return error(exc.status_code, exc.message, exc.fields)
 
@@ -142,7 +134,8 @@ def _unexpected(exc: Exception):
     return error(500, _("An unexpected error happened. It has been logged; please try again."))
 
 
-def _body(spec) -> dict:
+def read_body(spec) -> dict:
+    """The JSON body checked against a spec (api_json.parse_body); deep nesting is refused."""
     try:
         body = request.get_json(force=True, silent=True)
     except RecursionError:  # thousands of nested brackets: refuse, do not crash
@@ -150,7 +143,7 @@ def _body(spec) -> dict:
     return parse_body(body, spec)
 
 
-def _get_item(item_id: int) -> ActionItem:
+def get_item(item_id: int) -> ActionItem:
     """The item with everything its JSON shows, or 404 (a deleted item too: it leaves every API answer)."""
     if item_id > api_json.MAX_ID:  # no such id (and too large for SQLite to bind)
         abort(404)
@@ -161,17 +154,6 @@ def _get_item(item_id: int) -> ActionItem:
         .where(ActionItem.id == item_id, ActionItem.is_visible)
     )
     return item or abort(404)
-
-
-def _item_detail(item: ActionItem) -> dict:
-    history = db.session.scalars(
-        select(ItemHistory).options(joinedload(ItemHistory.actor))
-        .where(ItemHistory.item_id == item.id).order_by(ItemHistory.id)
-    )
-    data = item_json(item, current_horizon())
-    data["history"] = [api_json.history_json(entry) for entry in history]
-    data["allowed_statuses"] = [status.value for status in allowed_moves(current_user, item)]
-    return data
 
 
 # --- Me and webinars -----------------------------------------------------------------------
@@ -228,140 +210,9 @@ def webinar(webinar_id: int):
 @require(can_manage_webinars)
 def new_webinar():
     """Create a webinar (heads and admins)."""
-    fields = _body(api_json.WEBINAR_CREATE)
+    fields = read_body(api_json.WEBINAR_CREATE)
     created = create_webinar(current_user, **fields)
     return jsonify(webinar_json(created)), 201, {"Location": url_for("api.webinar", webinar_id=created.id)}
-
-
-# --- Items ---------------------------------------------------------------------------------
-
-
-def _filter() -> ItemFilter:
-    """The /items filter; in the API a value the list page would ignore is a 422 instead."""
-    problems = {str(name)[:100]: _("Unknown filter.") for name in request.args if name not in LIST_ARGS}
-    for name in LIST_ARGS:
-        values = request.args.getlist(name)
-        if any("\x00" in value for value in values):
-            problems[name] = _("Unexpected characters.")
-            continue
-        if any(not value.strip() for value in values):
-            problems[name] = _("Leave out a filter that has no value.")
-        elif name == "overdue" and any(value not in OVERDUE_VALUES for value in values):
-            problems[name] = _("Use overdue=1 or overdue=0.")
-        elif name == "q" and any(len(value) > MAX_QUERY for value in values):
-            problems[name] = _("The search text has at most %(max)d characters.", max=MAX_QUERY)
-        elif values:
-            _ignored, notices = ItemFilter.from_args(_Args({name: values}))
-            if notices:
-                problems[name] = " ".join(notices)
-    if problems:
-        raise InvalidInput(_("Please check the filter."), problems)
-    item_filter, _notices = ItemFilter.from_args(request.args)
-    return item_filter
-
-
-class _Args(dict):
-    """A minimal MultiDict for ItemFilter.from_args (get returns the first value)."""
-
-    def get(self, name, default=None):
-        values = super().get(name)
-        return values[0] if values else default
-
-    def getlist(self, name):
-        return super().get(name, [])
-
-
-@bp.route("/items")
-@public
-def items():
-    """A page of items matching the list filter, with exact totals."""
-    item_filter = _filter()
-    page = paginate(item_filter, with_reference=True, exact=True)
-    if page.items:  # supporters of the whole page in one query
-        db.session.scalars(select(ActionItem).where(ActionItem.id.in_([i.id for i in page.items]))
-                           .options(selectinload(ActionItem.supporters))).all()
-    horizon = current_horizon()
-    return jsonify({
-        "items": [item_json(item, horizon) for item in page.items],
-        "page": page.page, "per_page": page.per_page, "total": page.total,
-        "pages": max(1, math.ceil(page.total / page.per_page)),
-    })
-
-
-@bp.route("/items/<api_id:item_id>")
-@public
-def item(item_id: int):
-    """One item with its supporters and history."""
-    return jsonify(_item_detail(_get_item(item_id)))
-
-
-def _supporters(ids: list[int] | None) -> list[User] | None:
-    """The chosen supporting members; an id that is not an active member or head is refused."""
-    if ids is None:
-        return None
-    people = people_by_ids(ids)
-    if len(people) != len(ids) or any(not p.may_own for p in people):
-        message = _("Choose active members or heads as supporting members.")
-        raise InvalidInput(message, {"supporter_ids": message})
-    return people
-
-
-@bp.route("/items", methods=["POST"])
-@public
-@require(can_create_items)
-def new_item():
-    """Create an item (the same rules as the form)."""
-    fields = _body(api_json.ITEM_CREATE)
-    found = db.session.get(Webinar, fields.pop("webinar_id"))
-    if found is None:
-        message = _("Unknown webinar.")
-        raise InvalidInput(message, {"webinar_id": message})
-    supporters = _supporters(fields.pop("supporter_ids", None)) or []
-    if "owner_id" not in fields and not can_assign(current_user):
-        fields["owner_id"] = current_user.id  # members create items they own themselves
-    created = create_item(found, current_user, supporters=supporters if can_assign(current_user) else [], **fields)
-    return jsonify(_item_detail(_get_item(created.id))), 201, {"Location": url_for("api.item", item_id=created.id)}
-
-
-@bp.route("/items/<api_id:item_id>", methods=["PATCH"])
-@public
-def edit_item(item_id: int):
-    """Change an item's fields, version-checked."""
-    found = _get_item(item_id)
-    require_item(can_edit_item, found)
-    fields = _body(api_json.ITEM_PATCH)
-    version = fields.pop("version")
-    supporters = _supporters(fields.pop("supporter_ids", None))
-    changed = update_item(found, current_user, version=version, supporters=supporters, **fields)
-    db.session.expire(found)  # a changed owner_id: the answer shows the new owner, not the one loaded before
-    data = _item_detail(_get_item(item_id))
-    data["changed"] = changed
-    return jsonify(data)
-
-
-@bp.route("/items/<api_id:item_id>/status", methods=["POST"])
-@public
-def item_status(item_id: int):
-    """Move an item to another status, version-checked."""
-    found = _get_item(item_id)
-    require_item(can_change_status, found)
-    fields = _body(api_json.STATUS_CHANGE)
-    change_status(found, current_user, fields["status"], version=fields["version"],
-                  note=fields.get("note"), evidence_url=fields.get("evidence_url"))
-    return jsonify(_item_detail(_get_item(item_id)))
-
-
-@bp.route("/items/<api_id:item_id>/comments", methods=["POST"])
-@public
-def item_comment(item_id: int):
-    """Add a comment to an item."""
-    found = _get_item(item_id)
-    require_item(can_comment, found)
-    fields = _body(api_json.COMMENT_CREATE)
-    comment = add_comment(found, current_user, fields["body"])
-    return jsonify({"id": comment.id, "item_id": found.id, "body": comment.body,
-                    "author": api_json.user_ref(comment.author),
-                    "created_at": api_json.timestamp(comment.created_at)}), 201
 
 
 # --- The document and JSON 404/405 ---------------------------------------------------------
@@ -393,3 +244,6 @@ def not_found(anything: str):
         response.headers["Allow"] = ", ".join(sorted(allowed))
         return response
     abort(404)
+
+
+from tracker.views import api_items  # noqa: E402,F401  the item routes, on this blueprint

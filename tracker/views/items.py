@@ -9,6 +9,7 @@ from tracker.extensions import db
 from tracker.forms import (
     CommentForm,
     DeleteItemForm,
+    EvidenceForm,
     ExtensionDecisionForm,
     ExtensionForm,
     ItemForm,
@@ -17,9 +18,10 @@ from tracker.forms import (
 )
 from tracker.i18n import gettext as _
 from tracker.models import ActionItem, ExtensionRequest, Webinar
-from tracker.models.rules import may_move_due_date
+from tracker.models.rules import evidence_is_final, may_move_due_date
 from tracker.permissions import (
     can_assign,
+    can_attach_evidence,
     can_comment,
     can_create_items,
     can_decide_extension,
@@ -35,6 +37,7 @@ from tracker.services import conflicts
 from tracker.services.corrections import delete_item, restore_item
 from tracker.services.deadline_extensions import decide_extension, request_extension
 from tracker.services.errors import ServiceError, StaleVersion
+from tracker.services.evidence import files_of
 from tracker.services.history import timeline
 from tracker.services.horizon import current_horizon
 from tracker.services.items import add_comment, create_item, people_by_ids, raw, update_item
@@ -86,8 +89,8 @@ def _correction_forms(item: ActionItem, delete_form=None, restore_form=None) -> 
 
 
 def render_detail(item: ActionItem, *, status_form=None, comment_form=None, extension_form=None,
-                  decision_form=None, delete_form=None, restore_form=None, error: str | None = None,
-                  code: int = 200):
+                  decision_form=None, delete_form=None, restore_form=None, evidence_form=None,
+                  error: str | None = None, code: int = 200):
     """The item page with the actions the current user may take, and only those (none on a deleted item)."""
     live = item.is_visible
     moves = allowed_moves(current_user, item) if live else []
@@ -113,6 +116,9 @@ def render_detail(item: ActionItem, *, status_form=None, comment_form=None, exte
         decision_form=decision_form or (ExtensionDecisionForm(formdata=None) if live and pending
                                         and can_decide_extension(current_user, item) else None),
         **_correction_forms(item, delete_form, restore_form),
+        evidence_files=files_of(item.id),
+        evidence_form=evidence_form or (EvidenceForm(formdata=None) if live and can_attach_evidence(current_user, item)
+                                        and not evidence_is_final(item) else None),
         pending=pending,
         error=error,
     ), code

@@ -116,6 +116,7 @@ MATRIX = {
     ("api.webinar", "GET"): api(SIGNED_IN),
     ("api.items", "GET"): api(SIGNED_IN),
     ("api.item", "GET"): api(SIGNED_IN),
+    ("api.item_history", "GET"): api(SIGNED_IN),
     ("api.new_webinar", "POST"): api(LEADS),
     ("api.new_item", "POST"): api(WRITERS),
     ("api.edit_item", "PATCH"): api(OWNER_OR_LEAD),

@@ -71,11 +71,12 @@ def _register_blueprints(app: Flask) -> None:
         profile,
         reports,
         settings,
+        verify,
         webinars,
     )
 
     for module in (auth, main, admin, settings, profile, webinars, items, lists, dashboard, reports,
-                   calendar, api):
+                   calendar, verify, api):
         app.register_blueprint(module.bp)
 
 

@@ -19,7 +19,7 @@ from tracker.services.items import item_code
 from tracker.services.reference import UNITS
 
 SEED = 20231218  # the day of Webinar Seri 28
-GENERATOR_VERSION = 2  # bump when the shape of the data changes: caches are rebuilt
+GENERATOR_VERSION = 3  # bump when the shape of the data changes: caches are rebuilt (3: history hash chain)
 PASSWORD = "bench-rahasia-123"
 CHUNK = 5_000
 BUSY_MEMBER = "anggota001"

@@ -97,6 +97,8 @@ MATRIX = {
     ("reports.create_snapshot", "POST"): outcome(LEADS),
     ("reports.snapshot", "GET"): outcome(DASHBOARD),
     ("reports.snapshot_pdf", "GET"): outcome(DASHBOARD),
+    # The public "is this report genuine" page that a frozen report's QR code opens.
+    ("verify.report", "GET"): outcome(SIGNED_IN, public=True),
     ("settings.edit", "GET"): outcome({"admin"}),
     ("settings.edit", "POST"): outcome({"admin"}),
     ("lists.items", "GET"): outcome(SIGNED_IN),
@@ -196,13 +198,13 @@ def ids(app, users, sample):
         db.session.commit()
         return {"item": item.id, "webinar": sample["webinar"], "user": users["anggota2"],
                 "request": extension.id, "version": item.version, "owner": users["anggota"],
-                "snapshot": snapshot.id, "day": day.id, "evidence": evidence.id}
+                "snapshot": snapshot.id, "code": snapshot.verification_code, "day": day.id, "evidence": evidence.id}
 
 
 def _url(app, rule, ids) -> str:
     values = {"item_id": ids["item"], "webinar_id": ids["webinar"], "user_id": ids["user"],
               "request_id": ids["request"], "snapshot_id": ids["snapshot"], "token": "tidak-dikenal",
-              "token_id": 999999, "day_id": ids["day"], "evidence_id": ids["evidence"]}
+              "token_id": 999999, "day_id": ids["day"], "evidence_id": ids["evidence"], "code": ids["code"]}
     with app.test_request_context():
         return url_for(rule.endpoint, **{name: values[name] for name in rule.arguments})
 

@@ -6,7 +6,7 @@ from tests.conftest import PASSWORD, get_user
 from tracker.extensions import db
 
 PUBLIC_ENDPOINTS = {"auth.login", "main.healthz", "main.set_language", "static", "calendar.feed",
-                    "api.openapi", "api.not_found"}
+                    "api.openapi", "api.not_found", "verify.report"}
 
 
 def test_login_success_goes_home(client, users):

@@ -42,10 +42,11 @@ def create_app(config_class: type = Config) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    """Bind the database, the transaction boundary, CSRF, sign-in, headers, logging and languages."""
+    """Bind the database (with the history chain), the transaction boundary, CSRF, sign-in, headers, logging, languages."""
     from tracker import audit, headers, i18n, security, transactions, validation
     from tracker.database import configure_sqlite
     from tracker.extensions import babel, csrf, db, login_manager, migrate
+    from tracker.models import integrity
 
     db.init_app(app)
     transactions.init_app(app)  # first registered, so it runs after every other after_request hook
@@ -57,6 +58,7 @@ def _init_extensions(app: Flask) -> None:
     audit.init_app(app)
     i18n.init_app(app, babel)
     with app.app_context():
+        integrity.install(db.engine)  # every history insert gets its place in the item's hash chain
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
 
@@ -77,11 +79,12 @@ def _register_blueprints(app: Flask) -> None:
         profile,
         reports,
         settings,
+        verify,
         webinars,
     )
 
     for module in (auth, main, admin, settings, profile, webinars, items, evidence, lists, dashboard, decisions,
-                   reports, calendar, api):
+                   reports, calendar, verify, api):
         app.register_blueprint(module.bp)
 
 

@@ -1,4 +1,4 @@
-"""Flask commands: create-user, seed-demo, backup, restore."""
+"""Flask commands: create-user, seed-demo, backup, restore, verify-history."""
 from pathlib import Path
 
 import click
@@ -10,6 +10,7 @@ from tracker.models import Role
 from tracker.services.accounts import AccountError, create_user
 from tracker.services.backup import BackupError, backup, default_backup_path, restore
 from tracker.services.demo import DEMO_PASSWORD, DEMO_USERS, database_is_empty, seed_demo
+from tracker.services.history_check import verify_history
 from tracker.services.passwords import password_problem
 
 
@@ -91,9 +92,26 @@ def restore_command(source, yes):
     click.echo(f"Restored from {source}.")
 
 
+@click.command("verify-history")
+@with_appcontext
+def verify_history_command():
+    """Check every item's history chain: exit 0 when intact, 1 naming the first row that does not match."""
+    report = verify_history()
+    db.session.rollback()
+    if report.intact:
+        click.echo(f"History intact: {report.items} items, {report.rows} rows checked.")
+        return
+    found = report.first_break
+    item = found.item_code or f"#{found.item_id}"
+    click.echo(f"History row #{found.row_id} of item {item} does not match: {found.problem}.", err=True)
+    click.echo(f"Checked {report.items} items, {report.rows} rows up to that row.", err=True)
+    raise SystemExit(1)
+
+
 def register(app: Flask) -> None:
-    """Add the create-user, seed-demo, backup and restore commands to `flask`."""
+    """Add the create-user, seed-demo, backup, restore and verify-history commands to `flask`."""
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(verify_history_command)

@@ -99,7 +99,8 @@ def world(app, users, sample):
             **sample, **users,
             "item_a": item_a.id, "item_b": item_b.id, "version_a": item_a.version, "version_b": item_b.version,
             "request_a": request_a.id, "request_b": request_b.id, "webinar2": other_webinar.id,
-            "snapshot": report.id, "token_a": token_a.id, "token_b": token_b.id, "day": day.id,
+            "snapshot": report.id, "code": report.verification_code, "token_a": token_a.id, "token_b": token_b.id,
+            "day": day.id,
             "api_a": api_secret_a, "api_b": api_secret_b, "api_head": api_secret_head,
             "calendar": calendar_secret, "inactive": inactive.id, "evidence": evidence.id,
             "comments": db.session.scalar(select(db.func.count(Comment.id))),
@@ -110,8 +111,8 @@ def rule_url(app, rule, world: dict) -> str:
     """The rule's URL filled with the world's real ids (item A, its request, anggota2's account...)."""
     values = {"item_id": world["item_a"], "webinar_id": world["webinar"], "user_id": world["anggota2"],
               "request_id": world["request_a"], "snapshot_id": world["snapshot"], "token_id": world["token_a"],
-              "day_id": world["day"], "token": world["calendar"], "anything": "tidak-ada", "filename": "css/app.css",
-              "evidence_id": world["evidence"]}
+              "day_id": world["day"], "token": world["calendar"], "code": world["code"], "anything": "tidak-ada",
+              "filename": "css/app.css", "evidence_id": world["evidence"]}
     with app.test_request_context():
         return url_for(rule.endpoint, **{name: values[name] for name in rule.arguments})
 

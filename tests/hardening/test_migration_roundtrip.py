@@ -22,6 +22,7 @@ from tracker.extensions import db
 from tracker.models import ActionItem, Role, User, Webinar
 from tracker.services.deadline_extensions import request_extension
 from tracker.services.demo import seed_demo
+from tracker.services.history_check import verify_history
 from tracker.services.items import add_comment, create_item, update_item
 from tracker.services.workflow import change_status
 from tracker.timeutil import local_today
@@ -106,6 +107,7 @@ def test_downgrade_to_first_revision_and_back_keeps_every_row(migration_app):
         at_first = _tables()
         upgrade()
         back_at_head = _tables()
+        chains = verify_history()  # the chain migration hashed every row again, per item in id order
         items = db.session.scalar(select(db.func.count(ActionItem.id)))
         head_id = db.session.scalar(select(User.id).where(User.username == "kepala_m1"))
         db.session.remove()
@@ -127,6 +129,7 @@ def test_downgrade_to_first_revision_and_back_keeps_every_row(migration_app):
     # The tallies are derived from the items: the migration counts them again, to the same numbers.
     counted = lambda rows: sorted(str(row) for row in rows if row["n"])  # noqa: E731 (rows at 0 may stay)
     assert counted(back_at_head["item_tallies"]) == counted(at_head["item_tallies"])
+    assert chains.intact and chains.rows == report["item_history"], chains.first_break
     print(f"\nM1 rows kept per table: {report}")
     assert items >= 300 and report["item_history"] >= 1200 and report["extension_requests"] >= 20
 

@@ -2,7 +2,7 @@
 from datetime import date, datetime
 from typing import Optional
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, Text, and_, event
+from sqlalchemy import CHAR, CheckConstraint, Column, ForeignKey, Index, String, Table, Text, and_, event
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from tracker.models.base import Base, utcnow
@@ -129,6 +129,9 @@ class ItemHistory(Base):
     old_label: Mapped[Optional[str]] = mapped_column(Text)
     new_label: Mapped[Optional[str]] = mapped_column(Text)
     note: Mapped[Optional[str]] = mapped_column(Text)
+    # The hash chain (models/integrity.py): filled for every insert, checked by `flask verify-history`.
+    prev_hash: Mapped[str] = mapped_column(CHAR(64))
+    row_hash: Mapped[str] = mapped_column(CHAR(64))
 
     item: Mapped[ActionItem] = relationship(back_populates="history")
     actor: Mapped[Optional[User]] = relationship()

@@ -2,7 +2,7 @@
 from sqlalchemy import Row, bindparam, select
 
 from tracker.extensions import db
-from tracker.models import ActionItem, HistoryKind, ItemHistory, User
+from tracker.models import ActionItem, HistoryKind, ItemHistory, User, utcnow
 
 
 def record(
@@ -21,7 +21,8 @@ def record(
     """Append one history row for an item (never updated or deleted afterwards).
 
     The row carries the item version the change produces, so a conflict page can show
-    exactly what happened after the version a user had in their form.
+    exactly what happened after the version a user had in their form. Its place in the item's
+    hash chain (prev_hash, row_hash) is filled in when it is inserted (models/integrity.py).
     """
     if item.version is None:
         item_version = 1
@@ -31,6 +32,7 @@ def record(
         item_version=item_version,
         item=item,
         actor=actor,
+        created_at=utcnow(),
         kind=kind,
         field=field,
         old_value=None if old is None else str(old),

@@ -26,6 +26,7 @@ from tracker.services.settings import get_settings, static_file
 from tracker.timeutil import local_today, local_zone
 
 DATA_VERSION = 1
+PENDING_FINGERPRINT = "0" * 64  # until the number is known (after the first flush)
 MAX_LOGO_BYTES = 512 * 1024
 ROMAN_MONTHS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 
@@ -148,10 +149,10 @@ def present(data: dict) -> dict:
 
 
 def create_snapshot(scope: Scope, actor: User) -> ReportSnapshot:
-    """Freeze the report of a scope (pemutakhiran data), give it its number, and flush."""
+    """Freeze the report of a scope (pemutakhiran data), give it its number and fingerprint, and flush."""
     data = build_report(scope)
     snapshot = ReportSnapshot(number="", title=report_title(data)[:300], scope=data["scope"], data=data,
-                              created_by=actor)
+                              created_by=actor, created_at=utcnow(), fingerprint=PENDING_FINGERPRINT)
     db.session.add(snapshot)
     db.session.flush()
     # The id makes the number unique even when two heads freeze a report at the same moment.
@@ -160,6 +161,7 @@ def create_snapshot(scope: Scope, actor: User) -> ReportSnapshot:
     snapshot.data = dict(data, number=snapshot.number, frozen={
         "id": snapshot.id, "at": snapshot.created_at.astimezone(UTC).isoformat(), "by": actor.full_name,
     })
+    snapshot.fingerprint = snapshot.computed_fingerprint()  # of exactly what it now holds
     db.session.flush()
     return snapshot
 

@@ -6,7 +6,7 @@ from tracker.extensions import db
 from tracker.i18n import gettext as _
 from tracker.models import ReportSnapshot
 from tracker.permissions import can_view_dashboard, is_lead, require
-from tracker.services import dashboard
+from tracker.services import dashboard, verification
 from tracker.services import reports as service
 from tracker.services.dashboard import Scope
 from tracker.services.horizon import current_horizon
@@ -95,14 +95,16 @@ def create_snapshot():
 
 @bp.route("/snapshots/<int:snapshot_id>")
 def snapshot(snapshot_id: int):
-    """A saved data update, showing the figures it froze."""
+    """A saved data update, showing the figures it froze, its fingerprint and verification QR code."""
     snapshot = _get_snapshot(snapshot_id)
-    return render_template("reports/view.html", report=service.present(snapshot.data), snapshot=snapshot)
+    return render_template("reports/view.html", report=service.present(snapshot.data), snapshot=snapshot,
+                           seal=verification.seal(snapshot))
 
 
 @bp.route("/snapshots/<int:snapshot_id>.pdf")
 def snapshot_pdf(snapshot_id: int):
-    """A saved data update as a PDF."""
+    """A saved data update as a PDF, with its fingerprint and verification QR code."""
     snapshot = _get_snapshot(snapshot_id)
-    body = service.render_pdf(render_template("reports/pdf.html", report=service.present(snapshot.data)))
+    html = render_template("reports/pdf.html", report=service.present(snapshot.data), seal=verification.seal(snapshot))
+    body = service.render_pdf(html)
     return _download(body, "application/pdf", f"pemutakhiran-data-{snapshot.id}.pdf", inline=True)

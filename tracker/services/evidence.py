@@ -180,6 +180,20 @@ def files_of(item_id: int) -> list[EvidenceFile]:
     return list(db.session.scalars(_ON_ITEM, {"item_id": item_id}))
 
 
+def current_files_by_item(item_ids: list[int]) -> dict[int, list[EvidenceFile]]:
+    """The current (not withdrawn) files of several items in one query, oldest first, by item id."""
+    if not item_ids:
+        return {}
+    files: dict[int, list[EvidenceFile]] = {item_id: [] for item_id in item_ids}
+    rows = db.session.scalars(
+        select(EvidenceFile).options(joinedload(EvidenceFile.uploaded_by))
+        .where(EvidenceFile.item_id.in_(item_ids), EvidenceFile.is_current).order_by(EvidenceFile.id)
+    )
+    for file in rows:
+        files[file.item_id].append(file)
+    return files
+
+
 def current_count(item_id: int) -> int:
     """How many files of the item count as evidence (attached and not withdrawn)."""
     return db.session.scalar(

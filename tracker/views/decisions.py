@@ -14,6 +14,7 @@ from tracker.permissions import is_lead, require
 from tracker.services import conflicts
 from tracker.services.decisions import decide_request, queue_items, queue_requests, reopen, verify, verify_refusal
 from tracker.services.errors import ServiceError, StaleVersion
+from tracker.services.evidence import current_files_by_item
 from tracker.services.versions import parse_version
 from tracker.services.workflow import allowed_moves
 from tracker.transactions import discard
@@ -39,8 +40,9 @@ def render_queue(refusal: Refusal | None = None, code: int = 200):
     items = queue_items(request.args.get("items_after"))
     requests = queue_requests(request.args.get("requests_after"))
     refusals = {item.id: verify_refusal(current_user, item) for item in items.rows}
+    files = current_files_by_item([item.id for item in items.rows])  # the verifier sees the evidence first
     return render_template("decisions/index.html", waiting=waiting, items=items, requests=requests,
-                           refusals=refusals, refusal=refusal), code
+                           refusals=refusals, refusal=refusal, files=files), code
 
 
 @bp.route("/decisions")

@@ -7,6 +7,7 @@ from tracker.models.enums import (
     Role,
     Status,
 )
+from tracker.models.idempotency import IdempotencyKey
 from tracker.models.items import (
     ActionItem,
     AppendOnlyError,
@@ -27,7 +28,7 @@ from tracker.models.users import User
 from tracker.models.webinars import Webinar
 
 __all__ = [
-    "AccessToken", "ItemTally", "LoginFailure", "NonWorkingDay", "ReportSnapshot", "SentNotification", "Setting", "TokenKind",
+    "AccessToken", "IdempotencyKey", "ItemTally", "LoginFailure", "NonWorkingDay", "ReportSnapshot", "SentNotification", "Setting", "TokenKind",
     "ACTIVE", "CLOSED", "OPEN", "Horizon",
     "ActionItem", "AppendOnlyError", "Base", "Comment", "ExtensionRequest",
     "ExtensionState", "HistoryKind", "ItemHistory", "Priority", "Role", "Status",

@@ -109,6 +109,11 @@ MATRIX = {
     ("lists.export_csv", "GET"): outcome(SIGNED_IN),
     ("lists.export_xlsx", "GET"): outcome(SIGNED_IN),
     ("lists.my", "GET"): outcome(SIGNED_IN),
+    # The installable app: manifest, service worker and offline page hold nobody's data.
+    ("pwa.manifest", "GET"): outcome(SIGNED_IN, public=True),
+    ("pwa.service_worker", "GET"): outcome(SIGNED_IN, public=True),
+    ("pwa.offline", "GET"): outcome(SIGNED_IN, public=True),
+    ("pwa.session_state", "GET"): outcome(SIGNED_IN),
 }
 
 

@@ -73,13 +73,14 @@ def _register_blueprints(app: Flask) -> None:
         lists,
         main,
         profile,
+        pwa,
         reports,
         settings,
         webinars,
     )
 
     for module in (auth, main, admin, settings, profile, webinars, items, lists, dashboard, reports,
-                   calendar, api):
+                   calendar, api, pwa):
         app.register_blueprint(module.bp)
 
 

@@ -25,8 +25,10 @@ async function worker() {
 }
 
 function pagesToKeep() {
+  // My tasks marks itself and the links of its items: they are kept (refreshed) on every visit.
+  if (!document.querySelector('[data-keep-offline-page]')) return [];
   const links = [...document.querySelectorAll('a[data-keep-offline]')].map((link) => link.href);
-  return links.length ? [window.location.href, ...links] : [];
+  return [window.location.href, ...links];
 }
 
 async function startWorker() {

@@ -225,10 +225,13 @@ export function startOutbox(settings, idb) {
   async function queue(event) {
     const form = event.currentTarget;
     event.preventDefault();
+    if (form.dataset.busy) return; // a second tap while the first is on its way
+    form.dataset.busy = '1';
     if (form.dataset.queue !== 'progress' && (await session()) !== null) {
       form.submit(); // a connection: the ordinary post, with the web page's own answers
       return;
     }
+    delete form.dataset.busy;
     const record = recordFrom(form);
     if (!record) return;
     await idb.set(record.key, record, store);

@@ -151,3 +151,24 @@ def test_the_openapi_document_describes_the_header(client):
                          ("/items/{item_id}/comments", "post"), ("/items", "post"), ("/webinars", "post")]:
         names = [p["name"] for p in document["paths"][path][method]["parameters"]]
         assert "Idempotency-Key" in names
+
+
+def test_the_same_request_sent_at_once_from_two_tabs_is_applied_once(app, tokens, sample):
+    import threading
+
+    url, barrier, answers = f"/api/v1/items/{sample['item1']}/comments", threading.Barrier(4), []
+
+    def tab():
+        client = app.test_client()
+        barrier.wait()
+        response = send(client, "POST", url, tokens["anggota"], {"body": "Dari dua tab"}, "dua-tab")
+        answers.append((response.status_code, response.get_json().get("id")))
+
+    threads = [threading.Thread(target=tab) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [status for status, _id in answers] == [201] * 4
+    assert len({comment_id for _status, comment_id in answers}) == 1
+    assert _count(app, Comment) == 1

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, has_horizontal_scroll, sign_in
 from tests.conftest import PASSWORD
 from tracker.extensions import db
-from tracker.models import ActionItem, Comment, HistoryKind, ItemHistory, Status
+from tracker.models import ActionItem, Comment, HistoryKind, ItemHistory, Status, User
 
 SENT_TIMEOUT = 30_000  # the outbox tries again every few seconds once the connection is back
 
@@ -65,6 +65,7 @@ def test_offline_reading_and_queued_changes_arrive_once(open_page, app, sample):
     page.goto("/my")
     banner = page.locator("#offline-banner")
     assert re.fullmatch(r"Offline — data per \d{1,2} \w{3} \d{4} \d{2}\.\d{2} WITA", banner.inner_text())
+    assert page.get_by_role("heading", name="Tugas saya").is_visible()
     page.get_by_role("link", name="Kajian regulasi").click()
     page.get_by_role("heading", level=1, name="S28-01 Kajian regulasi").wait_for()
     assert banner.is_visible() and not has_horizontal_scroll(page)
@@ -188,3 +189,70 @@ def test_signing_out_clears_the_kept_pages(open_page, sample):
     page.goto("/my")
     assert page.get_by_role("heading", name="Tidak ada koneksi").is_visible()
     assert page.get_by_text("Kajian regulasi").count() == 0
+
+
+def _end_session(app, user_id: int) -> None:
+    """The session ends on the server (as after the idle timeout): its cookie no longer signs in."""
+    with app.app_context():
+        db.session.get(User, user_id).rotate_session_token()
+        db.session.commit()
+
+
+def test_a_page_never_kept_shows_the_offline_page(open_page, sample):
+    page = open_page("phone")
+    sign_in(page, "anggota", PASSWORD)
+    _ready_offline(page)
+    page.context.set_offline(True)
+    page.goto("/webinars")
+    assert page.get_by_role("heading", name="Tidak ada koneksi").is_visible()
+    page.get_by_role("link", name="Tugas saya").last.click()
+    page.get_by_role("heading", name="Tugas saya").wait_for()
+
+
+def test_an_ended_session_asks_to_sign_in_then_sends(open_page, app, users, sample):
+    item_id = sample["item1"]
+    page = open_page("phone")
+    sign_in(page, "anggota", PASSWORD)
+    _ready_offline(page)
+    page.context.set_offline(True)
+    page.goto(f"/items/{item_id}")
+    page.locator("html[data-outbox-ready]").wait_for(state="attached")
+    page.get_by_role("textbox", name="Komentar").fill("Ditulis di kapal ke Majene")
+    page.get_by_role("button", name="Tambah komentar").click()
+    _outbox_entries(page).first.wait_for()
+    _end_session(app, users["anggota"])
+
+    page.context.set_offline(False)
+    status = page.locator("#outbox-status")
+    status.get_by_text("Sesi Anda telah berakhir. Masuk kembali, lalu perubahan yang menunggu akan dikirim.").wait_for(
+        timeout=SENT_TIMEOUT)
+    assert len(_history(app, item_id, HistoryKind.COMMENT)) == 0
+    status.get_by_role("link", name="Masuk").click()
+    page.get_by_label("Nama pengguna").fill("anggota")
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    page.get_by_role("heading", level=1, name="S28-01 Kajian regulasi").wait_for()  # back where I was
+    page.locator("html[data-outbox='0']").wait_for(state="attached", timeout=SENT_TIMEOUT)
+    assert [row.note for row in _history(app, item_id, HistoryKind.COMMENT)] == ["Ditulis di kapal ke Majene"]
+
+
+def test_another_user_on_the_same_phone_sees_nothing_of_the_first(open_page, app, users, sample):
+    page = open_page("phone")
+    sign_in(page, "anggota", PASSWORD)
+    _ready_offline(page)
+    page.context.set_offline(True)
+    page.goto(f"/items/{sample['item1']}")
+    page.locator("html[data-outbox-ready]").wait_for(state="attached")
+    page.get_by_role("textbox", name="Komentar").fill("Catatan pribadi anggota")
+    page.get_by_role("button", name="Tambah komentar").click()
+    _outbox_entries(page).first.wait_for()
+    _end_session(app, users["anggota"])  # the first user's session ends; they walk away without signing out
+    page.context.set_offline(False)
+
+    sign_in(page, "anggota2", PASSWORD)
+    page.goto("/my")
+    page.locator("html[data-outbox-ready]").wait_for(state="attached")
+    page.locator("html[data-offline-kept]").wait_for(state="attached")
+    assert _kept_pages(page) == sorted(["/my", f"/items/{sample['item1']}", f"/items/{sample['item2']}"])
+    assert page.locator("html").get_attribute("data-outbox") == "0"  # the first user's change is gone
+    assert len(_history(app, sample["item1"], HistoryKind.COMMENT)) == 0  # and was never sent as me

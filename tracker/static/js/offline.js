@@ -39,8 +39,9 @@ async function startWorker() {
   const active = await worker();
   if (!active) return;
   root.dataset.serviceWorker = 'ready';
-  // Pages kept for someone else (or for nobody, on the sign-in page) are dropped.
-  active.postMessage({ type: 'user', user: settings.user });
+  // Pages kept for someone else (or for nobody, on the sign-in page) are dropped; the offline page
+  // stands in for a page that could not be fetched and knows nobody.
+  if (!document.querySelector('[data-offline-fallback]')) active.postMessage({ type: 'user', user: settings.user });
   const urls = settings.user && root.dataset.served !== 'cache' && navigator.onLine ? pagesToKeep() : [];
   if (urls.length) active.postMessage({ type: 'keep', urls });
 }

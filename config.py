@@ -66,6 +66,8 @@ class Config:
     # Used to build absolute links in emails and share texts.
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
     ITEMS_PER_PAGE = 25
+    # How long an API write's Idempotency-Key is remembered (a phone's offline queue replays within it).
+    IDEMPOTENCY_KEY_HOURS = int(os.environ.get("IDEMPOTENCY_KEY_HOURS", "72"))
 
 
 class TestConfig(Config):

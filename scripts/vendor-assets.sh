@@ -4,6 +4,8 @@
 set -euo pipefail
 BOOTSTRAP_VERSION=5.3.9
 CHARTJS_VERSION=4.6.1
+# IndexedDB as promises for the offline queue (tracker/static/js/outbox.js): 600 bytes, no build step.
+IDB_KEYVAL_VERSION=6.3.0
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 vendor="$root/tracker/static/vendor"
@@ -26,8 +28,13 @@ mkdir -p "$vendor/chartjs"
 cp "$work/chart.js/dist/chart.umd.min.js" "$work/chart.js/LICENSE.md" "$vendor/chartjs/" 2>/dev/null \
   || cp "$work/chart.js/dist/chart.umd.js" "$vendor/chartjs/chart.umd.min.js"
 
+fetch idb-keyval "$IDB_KEYVAL_VERSION"
+mkdir -p "$vendor/idb-keyval"
+cp "$work/idb-keyval/dist/index.js" "$work/idb-keyval/LICENCE" "$vendor/idb-keyval/"
+
 cat > "$vendor/VERSIONS" <<EOV
 bootstrap $BOOTSTRAP_VERSION
 chart.js $CHARTJS_VERSION
+idb-keyval $IDB_KEYVAL_VERSION
 EOV
-echo "Vendored bootstrap $BOOTSTRAP_VERSION and chart.js $CHARTJS_VERSION into $vendor"
+echo "Vendored bootstrap $BOOTSTRAP_VERSION, chart.js $CHARTJS_VERSION and idb-keyval $IDB_KEYVAL_VERSION into $vendor"

@@ -132,6 +132,11 @@ MATRIX = {
     ("decisions.index", "GET"): outcome(LEADS),
     ("decisions.decide_item", "POST"): outcome(LEADS),
     ("decisions.decide_extension_request", "POST"): outcome(LEADS),
+    # The installable app: manifest, service worker and offline page hold nobody's data.
+    ("pwa.manifest", "GET"): outcome(SIGNED_IN, public=True),
+    ("pwa.service_worker", "GET"): outcome(SIGNED_IN, public=True),
+    ("pwa.offline", "GET"): outcome(SIGNED_IN, public=True),
+    ("pwa.session_state", "GET"): outcome(SIGNED_IN),
 }
 
 

@@ -6,7 +6,9 @@ from tests.conftest import PASSWORD, get_user
 from tracker.extensions import db
 
 PUBLIC_ENDPOINTS = {"auth.login", "main.healthz", "main.set_language", "static", "calendar.feed",
-                    "api.openapi", "api.not_found", "verify.report"}
+                    "api.openapi", "api.not_found", "verify.report",
+                    # the installable app's files and offline page hold nobody's data (tests/test_pwa.py)
+                    "pwa.manifest", "pwa.service_worker", "pwa.offline"}
 
 
 def test_login_success_goes_home(client, users):

@@ -77,6 +77,7 @@ def _register_blueprints(app: Flask) -> None:
         lists,
         main,
         profile,
+        pwa,
         reports,
         settings,
         verify,
@@ -84,7 +85,7 @@ def _register_blueprints(app: Flask) -> None:
     )
 
     for module in (auth, main, admin, settings, profile, webinars, items, evidence, lists, dashboard, decisions,
-                   reports, calendar, verify, api):
+                   reports, calendar, verify, api, pwa):
         app.register_blueprint(module.bp)
 
 

@@ -8,6 +8,7 @@ from tracker.models.enums import (
     Status,
 )
 from tracker.models.evidence import EvidenceFile
+from tracker.models.idempotency import IdempotencyKey
 from tracker.models.items import (
     ActionItem,
     AppendOnlyError,
@@ -28,7 +29,7 @@ from tracker.models.users import User
 from tracker.models.webinars import Webinar
 
 __all__ = [
-    "AccessToken", "EvidenceFile", "ItemTally", "LoginFailure", "NonWorkingDay", "ReportSnapshot", "SentNotification", "Setting", "TokenKind",
+    "AccessToken", "EvidenceFile", "IdempotencyKey", "ItemTally", "LoginFailure", "NonWorkingDay", "ReportSnapshot", "SentNotification", "Setting", "TokenKind",
     "ACTIVE", "CLOSED", "OPEN", "Horizon",
     "ActionItem", "AppendOnlyError", "Base", "Comment", "ExtensionRequest",
     "ExtensionState", "HistoryKind", "ItemHistory", "Priority", "Role", "Status",

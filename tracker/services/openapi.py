@@ -193,7 +193,7 @@ ERROR_TEXT = {
     "409": "The item changed since the version you sent; the body holds the current item.",
     "412": "If-Match no longer matches the item's ETag: it changed since you read it.",
     "413": "The request body (or the evidence file) is too large.",
-    "422": "Invalid input; `fields` says which field and why.",
+    "422": "Invalid input; `fields` says which field and why (also: an Idempotency-Key reused for another request).",
 }
 
 
@@ -222,6 +222,20 @@ def _body(schema: str) -> dict:
 def _id_parameter(name: str) -> dict:
     return {"name": name, "in": "path", "required": True,
             "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}}
+
+
+def _idempotency_parameter() -> dict:
+    """The optional Idempotency-Key header of every write (tracker/idempotency.py)."""
+    return {
+        "name": "Idempotency-Key", "in": "header", "required": False,
+        "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!#-~]{1,255}$"},
+        "description": (
+            "A unique string per change (e.g. a UUID). The first successful answer is kept for this key for "
+            "IDEMPOTENCY_KEY_HOURS (72 by default); the same request sent again with the same key gets that "
+            "answer again, with the header `Idempotent-Replayed: true`, and is not applied twice. The key reused "
+            "with a different body, method or address is refused with 422. A refused request keeps nothing."
+        ),
+    }
 
 
 def _list_parameters() -> list[dict]:
@@ -264,26 +278,26 @@ def _evidence_path(item_id: dict) -> dict:
     }}
 
 
-def _item_paths(item_id: dict) -> dict:
-    """The paths of one item: read, edit, status, history, evidence and comments."""
+def _item_paths(item_id: dict, key: dict) -> dict:
+    """The paths of one item: read, edit, status, history, evidence and comments (`key`: Idempotency-Key)."""
     return {
         "/items/{item_id}": {
             "get": {"operationId": "getItem", "summary": "An item (its ETag in the header)", "parameters": [item_id],
                     "responses": _responses("200", "ItemDetail", "404")},
             "patch": {"operationId": "updateItem", "summary": "Edit an item (needs its version)",
-                      "parameters": [item_id, IF_MATCH], "requestBody": _body("ItemPatch"),
+                      "parameters": [item_id, IF_MATCH, key], "requestBody": _body("ItemPatch"),
                       "responses": _responses("200", "ItemEdited", "403", "404", "409", "412", "413", "422")},
         },
         "/items/{item_id}/status": {"post": {
             "operationId": "changeStatus", "summary": "Move an item along the workflow",
-            "parameters": [item_id, IF_MATCH], "requestBody": _body("StatusChange"),
+            "parameters": [item_id, IF_MATCH, key], "requestBody": _body("StatusChange"),
             "responses": _responses("200", "ItemDetail", "403", "404", "409", "412", "413", "422")}},
         "/items/{item_id}/history": {"get": {
             "operationId": "getItemHistory", "summary": "An item's history, oldest first, a page at a time",
             "parameters": [item_id, *HISTORY_PARAMETERS], "responses": _responses("200", "HistoryPage", "404")}},
         "/items/{item_id}/evidence": _evidence_path(item_id),
         "/items/{item_id}/comments": {"post": {
-            "operationId": "addComment", "summary": "Comment on an item", "parameters": [item_id],
+            "operationId": "addComment", "summary": "Comment on an item", "parameters": [item_id, key],
             "requestBody": _body("CommentCreate"),
             "responses": _responses("201", "Comment", "403", "404", "413", "422")}},
     }
@@ -292,6 +306,7 @@ def _item_paths(item_id: dict) -> dict:
 def openapi_document() -> dict:
     """The whole document; servers point at this installation's BASE_URL."""
     item_id, webinar_id = _id_parameter("item_id"), _id_parameter("webinar_id")
+    key = _idempotency_parameter()
     return {
         "openapi": "3.1.0",
         "info": {
@@ -315,7 +330,7 @@ def openapi_document() -> dict:
                 "get": {"operationId": "listWebinars", "summary": "Webinars, newest series first, with figures",
                         "responses": _responses("200", "WebinarList")},
                 "post": {"operationId": "createWebinar", "summary": "Add a webinar (heads and admins)",
-                         "requestBody": _body("WebinarCreate"),
+                         "parameters": [key], "requestBody": _body("WebinarCreate"),
                          "responses": _responses("201", "Webinar", "403", "413", "422")},
             },
             "/webinars/{webinar_id}": {"get": {
@@ -325,10 +340,10 @@ def openapi_document() -> dict:
                 "get": {"operationId": "listItems", "summary": "Items, filtered like the /items page",
                         "parameters": _list_parameters(), "responses": _responses("200", "ItemPage", "422")},
                 "post": {"operationId": "createItem", "summary": "Add an item to a webinar",
-                         "requestBody": _body("ItemCreate"),
+                         "parameters": [key], "requestBody": _body("ItemCreate"),
                          "responses": _responses("201", "ItemDetail", "403", "413", "422")},
             },
-            **_item_paths(item_id),
+            **_item_paths(item_id, key),
         },
         "components": {
             "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},

@@ -14,6 +14,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter, PathConverter
 from wtforms.validators import ValidationError
 
+from tracker import idempotency
 from tracker.extensions import csrf, db
 from tracker.i18n import gettext as _
 from tracker.models import ActionItem, Webinar
@@ -99,6 +100,9 @@ def _authenticate():
         except ValidationError:
             return error(400, _("A request from a signed-in browser needs the X-CSRFToken header."))
     return None
+
+
+idempotency.protect(bp, error)  # after _authenticate: a key is looked up for a known user
 
 
 @bp.errorhandler(ServiceError)

@@ -47,4 +47,7 @@ def logout():
     security_event("logout")
     logout_user()
     flash(_("You have signed out."), "success")
-    return redirect(url_for("auth.login"))
+    response = redirect(url_for("auth.login"))
+    # The phone forgets the pages and queued changes it kept for offline use (tracker/views/pwa.py).
+    response.headers["Clear-Site-Data"] = '"storage"'
+    return response

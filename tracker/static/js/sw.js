@@ -1,0 +1,134 @@
+/* Tindak Lanjut service worker, served at /sw.js by tracker/views/pwa.py with self.TL_SETTINGS first.
+ *
+ * - Static files of this deploy are cached at install (one cache per version; older ones go at activate).
+ * - Pages are fetched from the network; the ones the server marks with the user header (My tasks and
+ *   item pages) are kept, per user, as last seen, and shown when the network fails (marked as served
+ *   from the cache, so the page shows its offline banner). Other pages fall back to the offline page.
+ * - Nothing else is kept: API answers and every other request go straight to the network.
+ * - Sign-out and a page of another user drop the kept pages (the server also sends Clear-Site-Data).
+ */
+'use strict';
+
+const SETTINGS = self.TL_SETTINGS;
+const STATIC_CACHE = `tl-static-${SETTINGS.version}`;
+const PAGES_PREFIX = 'tl-pages-';
+const MAX_KEPT_PAGES = 60;
+let generation = 0; // raised when kept pages are dropped: a fetch that started before keeps nothing
+
+self.addEventListener('install', (event) => {
+  event.waitUntil((async () => {
+    const cache = await caches.open(STATIC_CACHE);
+    await cache.addAll(SETTINGS.precache);
+    // Fetched without cookies: the offline page holds nobody's data.
+    const offline = await fetch(SETTINGS.offlinePage, { credentials: 'omit' });
+    if (offline.ok) await cache.put(SETTINGS.offlinePage, offline);
+    await self.skipWaiting();
+  })());
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil((async () => {
+    const names = await caches.keys();
+    await Promise.all(names.filter((name) => name.startsWith('tl-static-') && name !== STATIC_CACHE)
+      .map((name) => caches.delete(name)));
+    await self.clients.claim();
+  })());
+});
+
+async function forgetPages(exceptUser) {
+  const keep = exceptUser ? PAGES_PREFIX + exceptUser : null;
+  const names = (await caches.keys()).filter((name) => name.startsWith(PAGES_PREFIX) && name !== keep);
+  if (names.length || !exceptUser) generation += 1;
+  await Promise.all(names.map((name) => caches.delete(name)));
+}
+
+function pageKey(url) {
+  const parsed = new URL(url, self.location.origin);
+  return parsed.origin + parsed.pathname; // one copy per page, whatever its query
+}
+
+async function keepPage(url, response, startedAt) {
+  const user = response.headers.get(SETTINGS.userHeader);
+  if (!user || !response.ok || response.redirected || startedAt !== generation) return false;
+  await forgetPages(user); // a page of this user: another user's copies go
+  const cache = await caches.open(PAGES_PREFIX + user);
+  await cache.put(pageKey(url), response);
+  return true;
+}
+
+async function keptPage(url) {
+  const names = (await caches.keys()).filter((name) => name.startsWith(PAGES_PREFIX));
+  for (const name of names) {
+    const found = await (await caches.open(name)).match(pageKey(url));
+    if (found) return found;
+  }
+  return null;
+}
+
+async function markedAsCached(response) {
+  // The page shows its "Offline — data as of …" banner when it knows it came from here.
+  const html = (await response.text()).replace('data-served="network"', 'data-served="cache"');
+  return new Response(html, { status: 200, headers: response.headers });
+}
+
+async function offlinePage() {
+  const cache = await caches.open(STATIC_CACHE);
+  return (await cache.match(SETTINGS.offlinePage))
+    || new Response('Offline', { status: 503, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
+}
+
+async function navigate(event) {
+  const startedAt = generation;
+  try {
+    const response = await fetch(event.request);
+    event.waitUntil(keepPage(event.request.url, response.clone(), startedAt));
+    return response;
+  } catch (error) {
+    const kept = await keptPage(event.request.url);
+    return kept ? markedAsCached(kept) : offlinePage();
+  }
+}
+
+async function fromStaticCache(request) {
+  const cache = await caches.open(STATIC_CACHE);
+  return (await cache.match(request)) || fetch(request);
+}
+
+self.addEventListener('fetch', (event) => {
+  const { request } = event;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  if (request.method === 'POST' && url.pathname === SETTINGS.logout) {
+    event.waitUntil(forgetPages(null));
+    return;
+  }
+  if (request.method !== 'GET' || url.pathname.startsWith(SETTINGS.apiPrefix)) return;
+  if (request.mode === 'navigate') {
+    event.respondWith(navigate(event));
+  } else if (SETTINGS.precache.includes(url.pathname + url.search)) {
+    event.respondWith(fromStaticCache(request));
+  }
+});
+
+async function keepPages(urls, source) {
+  const startedAt = generation;
+  let kept = 0;
+  for (const url of urls.slice(0, MAX_KEPT_PAGES)) {
+    try {
+      const response = await fetch(url, { credentials: 'same-origin' });
+      if (await keepPage(url, response, startedAt)) kept += 1;
+    } catch (error) {
+      break; // the connection went: keep what was kept
+    }
+  }
+  if (source) source.postMessage({ type: 'kept', count: kept });
+}
+
+self.addEventListener('message', (event) => {
+  const message = event.data || {};
+  if (message.type === 'keep' && Array.isArray(message.urls)) {
+    event.waitUntil(keepPages(message.urls.filter((url) => typeof url === 'string'), event.source));
+  } else if (message.type === 'user') {
+    event.waitUntil(forgetPages(message.user ? String(message.user) : null));
+  }
+});

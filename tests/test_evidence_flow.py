@@ -232,3 +232,15 @@ def test_item_pages_never_load_file_contents(app, client, users, sample, count_q
     assert evidence_reads and not any("content" in s or "thumbnail" in s for s in evidence_reads)
     with app.app_context():
         assert db.session.scalar(select(func.count(EvidenceFile.id))) == 1
+
+
+def test_every_labelled_control_on_the_item_page_has_an_id_of_its_own(client, users, sample):
+    """The evidence form sits beside the status form: a label must name its own field, not the other's."""
+    import re
+
+    client.login("anggota")  # the owner sees the evidence, status, progress and comment forms
+    page = client.get(f"/items/{sample['item1']}").get_data(as_text=True)
+    labelled = re.findall(r'<label[^>]*\bfor="([^"]+)"', page)
+    ids = re.findall(r'\bid="([^"]+)"', page)
+    assert "evidence-note" in labelled and "note" in labelled
+    assert [name for name in labelled if ids.count(name) != 1] == []

@@ -32,7 +32,8 @@ def _change_status(page, title: str, status: str, note: str = "", evidence: str 
     assert not has_horizontal_scroll(page)
     assert _offscreen_controls(page) == []
     assert small_tap_targets(page, ".task-card.card *:is(a, button, select, textarea, input, summary)") == []
-    card.get_by_role("button", name="Simpan status").click()
+    with page.expect_navigation():  # the outbox script checks the connection, then posts the form
+        card.get_by_role("button", name="Simpan status").click()
 
 
 def test_member_updates_tasks_on_a_phone(open_page, db_ctx, users):

@@ -13,5 +13,6 @@ ACCEPT = ".pdf,.jpg,.jpeg,.png,.webp,.docx,.xlsx,.odt,.ods,application/pdf,image
 class EvidenceForm(Form):
     """A file and an optional note; the evidence service judges both (type, size, duplicates)."""
 
-    file = FileField(_l("File"), render_kw={"accept": ACCEPT})
-    note = TextAreaField(_l("Note about the file"), validators=[Optional(), Length(max=2000)])
+    # Ids of their own: the item page also has the status form's `note` (field names are the API's contract).
+    file = FileField(_l("File"), id="evidence-file", render_kw={"accept": ACCEPT})
+    note = TextAreaField(_l("Note about the file"), id="evidence-note", validators=[Optional(), Length(max=2000)])

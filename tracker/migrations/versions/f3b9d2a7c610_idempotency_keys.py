@@ -1,7 +1,7 @@
 """idempotency keys: the first answer to an API write, replayed for the same key
 
 Revision ID: f3b9d2a7c610
-Revises: c4a8e1f27d36
+Revises: 6cb0f30a479c
 Create Date: 2026-12-10 09:00:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'f3b9d2a7c610'
-down_revision = 'c4a8e1f27d36'
+down_revision = '6cb0f30a479c'
 branch_labels = None
 depends_on = None
 

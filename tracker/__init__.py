@@ -43,7 +43,7 @@ def create_app(config_class: type = Config) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     """Bind the database (with the history chain), the transaction boundary, CSRF, sign-in, headers, logging, languages."""
-    from tracker import audit, headers, i18n, security, transactions, validation
+    from tracker import audit, errors, headers, i18n, security, transactions
     from tracker.database import configure_sqlite
     from tracker.extensions import babel, csrf, db, login_manager, migrate
     from tracker.models import integrity
@@ -53,7 +53,7 @@ def _init_extensions(app: Flask) -> None:
     migrate.init_app(app, db)
     csrf.init_app(app)
     security.init_login(app, login_manager)
-    app.before_request(validation.refuse_nul_bytes)
+    app.before_request(errors.refuse_nul_bytes)
     headers.init_app(app)
     audit.init_app(app)
     i18n.init_app(app, babel)
@@ -68,6 +68,7 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.views import (
         admin,
         api,
+        api_items,  # noqa: F401 - its routes join the `api` blueprint when imported
         auth,
         calendar,
         dashboard,

@@ -1,5 +1,5 @@
 """Friendly error pages in the user's language."""
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask.globals import request_ctx
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -51,3 +51,14 @@ def register(app: Flask) -> None:
         app.logger.exception("unhandled error")
         discard()  # a failed flush leaves the session unusable; the error page still needs it
         return render_error(500)
+
+
+def refuse_nul_bytes():
+    """Before a form is handled: a value with a NUL byte cannot be stored (PostgreSQL refuses
+    it in text), so the request is refused with a message instead of failing in the database."""
+    if request.method in ("GET", "HEAD", "OPTIONS") or request.blueprint == "api":
+        return None  # queries are checked by their filters; the API checks its JSON itself
+    if any("\x00" in value for values in request.form.listvalues() for value in values):
+        return render_error(400, _("The form contains a character that cannot be saved (a NUL byte). "
+                                   "Remove it and try again."))
+    return None

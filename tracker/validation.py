@@ -2,8 +2,6 @@
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
-from flask import request
-
 from tracker.i18n import gettext as _
 from tracker.services.errors import InvalidInput
 
@@ -44,16 +42,3 @@ def clean_evidence_url(value: str | None, field: str = "evidence_url") -> str | 
         message = _("The evidence link must be a web address starting with http:// or https://.")
         raise InvalidInput(message, {field: message})
     return value
-
-
-def refuse_nul_bytes():
-    """Before a form is handled: a value with a NUL byte cannot be stored (PostgreSQL refuses
-    it in text), so the request is refused with a message instead of failing in the database."""
-    if request.method in ("GET", "HEAD", "OPTIONS") or request.blueprint == "api":
-        return None  # queries are checked by their filters; the API checks its JSON itself
-    if any("\x00" in value for values in request.form.listvalues() for value in values):
-        from tracker.errors import render_error
-
-        return render_error(400, _("The form contains a character that cannot be saved (a NUL byte). "
-                                   "Remove it and try again."))
-    return None

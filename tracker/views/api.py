@@ -249,5 +249,3 @@ def not_found(anything: str):
         return response
     abort(404)
 
-
-from tracker.views import api_items  # noqa: E402,F401  the item routes, on this blueprint

@@ -22,7 +22,8 @@ def test_seed_demo_creates_the_demo_and_is_idempotent(app, db_ctx):
         seri28 = db.session.scalar(select(Webinar).where(Webinar.series == 28))
         assert seri28.held_on.isoformat() == "2023-12-18"
         assert "Agile Government" in seri28.title
-        items = db.session.scalars(select(ActionItem).where(ActionItem.webinar_id == seri28.id)).all()
+        items = db.session.scalars(select(ActionItem).where(ActionItem.webinar_id == seri28.id)
+                                   .order_by(ActionItem.number)).all()
         assert len(items) >= 8
         assert {item.theme.slug for item in items} >= {
             "regulasi", "sdm", "kelembagaan", "it-keuangan", "karier", "kesejahteraan", "hukum"}

@@ -27,13 +27,13 @@ class ActionItem(ItemRules, Base):
     __table_args__ = (
         CheckConstraint("progress >= 0 AND progress <= 100", name="progress_range"),
         Index("ix_action_items_webinar_number", "webinar_id", "number", unique=True),
-        Index("ix_action_items_status_due", "status", "due_date"),
+        Index("ix_action_items_status_due", "status", "due_date", "deleted_at"),
         # My tasks and the owner filter: one owner's open items in due-date order.
-        Index("ix_action_items_owner_status_due", "owner_id", "status", "due_date"),
+        Index("ix_action_items_owner_status_due", "owner_id", "status", "due_date", "deleted_at"),
         # The list's default order, and keyset pages that seek on (due_date, id).
         Index("ix_action_items_due_id", "due_date", "id"),
         # The dashboard's overdue figures of the webinars it shows.
-        Index("ix_action_items_webinar_status_due", "webinar_id", "status", "due_date"),
+        Index("ix_action_items_webinar_status_due", "webinar_id", "status", "due_date", "deleted_at"),
         # The dashboard's latest blocked items.
         Index("ix_action_items_status_updated", "status", "updated_at"),
         # The decision queue: done items waiting for verification, oldest first (services/decisions.py).

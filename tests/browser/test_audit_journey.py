@@ -42,14 +42,14 @@ def test_evidence_to_verification_to_a_genuine_report(open_page, db_ctx, users, 
     photo.write_bytes(picture("JPEG", size=(320, 240), gps=True))
     evidence = member.locator("#bukti")
     evidence.get_by_label("Berkas", exact=True).set_input_files(str(photo))
-    evidence.get_by_role("button", name="Lampirkan berkas").click()
-    member.wait_for_load_state()
+    with member.expect_navigation():  # wait for the answer before reading the page or the database
+        evidence.get_by_role("button", name="Lampirkan berkas").click()
     assert member.locator("#bukti").get_by_role("link", name="foto-sosialisasi.jpg", exact=True).is_visible()
     assert member.locator("#bukti img.evidence-thumb").is_visible()  # the preview
     assert not has_horizontal_scroll(member)
     member.get_by_label("Status baru").select_option(value="selesai")
-    member.get_by_role("button", name="Simpan status").click()
-    member.wait_for_load_state()
+    with member.expect_navigation():  # the outbox script checks the connection, then posts the form
+        member.get_by_role("button", name="Simpan status").click()
     with db_ctx():
         stored = db.session.get(ActionItem, item_id)
         assert stored.status == Status.DONE
@@ -63,8 +63,8 @@ def test_evidence_to_verification_to_a_genuine_report(open_page, db_ctx, users, 
     card = head.locator(f"#item-{item_id}")
     assert card.get_by_text("foto-sosialisasi.jpg").first.is_visible()
     assert not has_horizontal_scroll(head)
-    card.get_by_role("button", name="Verifikasi").click()
-    head.wait_for_load_state()
+    with head.expect_navigation():
+        card.get_by_role("button", name="Verifikasi").click()
     assert head.locator(f"#item-{item_id}").count() == 0  # no longer waiting
     with db_ctx():
         stored = db.session.get(ActionItem, item_id)
@@ -72,8 +72,8 @@ def test_evidence_to_verification_to_a_genuine_report(open_page, db_ctx, users, 
 
     # The head freezes the report; its PDF's QR code opens a public page that says the report is genuine.
     head.goto("/reports")
-    head.get_by_role("button", name="Bekukan sebagai pemutakhiran data").click()
-    head.wait_for_load_state()
+    with head.expect_navigation():
+        head.get_by_role("button", name="Bekukan sebagai pemutakhiran data").click()
     pdf_link = head.get_by_role("link", name="Download PDF").or_(head.get_by_role("link", name="Unduh PDF")).first
     response = head.request.get(pdf_link.get_attribute("href"))
     assert response.ok and response.headers["content-type"].startswith("application/pdf")

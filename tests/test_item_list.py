@@ -404,3 +404,12 @@ def test_a_long_list_counts_up_to_a_limit_and_pages_on(client, users, db_ctx, mo
     # A filter that matches fewer than the limit is counted exactly.
     due_to = (today + timedelta(days=10)).isoformat()  # Butir 01–09 (Butir 10 has no due date)
     assert "9 tindak lanjut cocok" in client.get(f"/items?due_to={due_to}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("query", ["Kajian%00regulasi", "%00", "Kajian%01%7F"])
+def test_control_characters_in_the_search_are_spaces_not_a_500(client, users, query):
+    """A NUL byte in ?q= once reached PostgreSQL, which refuses it in text (found by the fuzzer)."""
+    client.login("pemantau")
+    for url in (f"/items?q={query}", f"/items/export.csv?q={query}"):
+        response = client.get(url)
+        assert response.status_code == 200, url

@@ -169,7 +169,9 @@ class _Reader:
         return found
 
     def search(self, _values) -> dict:
-        query = " ".join(str(self.args.get("q") or "").split())
+        raw = str(self.args.get("q") or "")
+        # Control characters (a NUL byte above all: PostgreSQL refuses it in text) count as spaces.
+        query = " ".join("".join(char if char.isprintable() else " " for char in raw).split())
         if len(query) > MAX_QUERY:
             query = query[:MAX_QUERY].rstrip()
             self.notices.append(_("The search text was shortened to %(max)d characters.", max=MAX_QUERY))

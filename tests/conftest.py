@@ -244,3 +244,22 @@ def count_queries(app):
             event.remove(engine, "before_cursor_execute", before_cursor_execute)
 
     return counting
+
+
+@pytest.fixture()
+def migrated_sqlite(config_class, tmp_path, database_url):
+    """A SQLite app whose schema comes from the migrations (indexes as the migrations write them),
+    for tests that read SQLite's query plans."""
+    if not database_url.startswith("sqlite"):
+        pytest.skip("query plans are read from SQLite here")
+    from flask_migrate import upgrade
+
+    class Config(config_class):
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'plan.sqlite3'}"
+
+    app = create_app(Config)
+    with app.app_context():
+        upgrade()
+        yield app
+        db.session.remove()
+        db.engine.dispose()

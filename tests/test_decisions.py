@@ -351,26 +351,6 @@ def test_the_page_runs_the_same_queries_whatever_the_size_and_none_while_renderi
     assert during == []
 
 
-@pytest.fixture()
-def migrated_sqlite(config_class, tmp_path, database_url):
-    """A SQLite app whose schema comes from the migrations (the indexes as the migration writes them)."""
-    if not database_url.startswith("sqlite"):
-        pytest.skip("the query plan is read from SQLite here")
-    from flask_migrate import upgrade
-
-    from tracker import create_app
-
-    class Config(config_class):
-        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'plan.sqlite3'}"
-
-    app = create_app(Config)
-    with app.app_context():
-        upgrade()
-        yield app
-        db.session.remove()
-        db.engine.dispose()
-
-
 def test_queue_pages_and_counts_are_read_from_indexes(migrated_sqlite):
     from tracker.services import decisions
 

@@ -3,34 +3,15 @@ and the due order is read from the migrated expression index (no sort of the who
 from datetime import timedelta
 
 import pytest
-from flask_migrate import upgrade
 from sqlalchemy import text
 
 from tests.conftest import add_item, add_webinar, get_user
-from tracker import create_app
 from tracker.extensions import db
 from tracker.models import ActionItem, Priority, Status
 from tracker.services.item_filter import SORTS, ItemFilter
 from tracker.services.item_pages import page_ids
 from tracker.services.item_sorts import Cursor
 from tracker.timeutil import local_today
-
-
-@pytest.fixture()
-def migrated_sqlite(config_class, tmp_path, database_url):
-    """A SQLite app whose schema comes from the migrations (the index as the migration writes it)."""
-    if not database_url.startswith("sqlite"):
-        pytest.skip("the query plan is checked on SQLite here (PostgreSQL: see the closing note of issue 12)")
-
-    class Config(config_class):
-        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'plan.sqlite3'}"
-
-    app = create_app(Config)
-    with app.app_context():
-        upgrade()
-        yield app
-        db.session.remove()
-        db.engine.dispose()
 
 
 def _plan(statement) -> str:

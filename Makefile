@@ -43,8 +43,10 @@ serve: install
 	$(FLASK) db upgrade
 	APP_ENV=production $(BIN)/gunicorn --config gunicorn.conf.py 'tracker:create_app()'
 
+## The suite runs on TEST_WORKERS processes (pytest-xdist), each with a database of its own.
+TEST_WORKERS ?= 2
 test: install-dev
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 ## Page speed at 1k, 10k and 100k items (QUICK=1: 1k and 10k); PostgreSQL too when BENCH_DATABASE_URL is set.
 bench: install-dev

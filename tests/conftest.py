@@ -4,7 +4,7 @@ import os
 import re
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import create_engine, make_url, text
 from werkzeug.security import generate_password_hash
 
 from config import TestConfig
@@ -19,11 +19,26 @@ CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory):
+def database_url(tmp_path_factory, worker_id):
+    """SQLite in a temp folder, or TEST_DATABASE_URL; each xdist worker gets a database of its own."""
     url = os.environ.get("TEST_DATABASE_URL")
-    if url:
+    if not url:
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    if worker_id == "master":
         return url
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    return _worker_database(url, worker_id)
+
+
+def _worker_database(url: str, worker_id: str) -> str:
+    """Create (or empty) `<database>_<worker>` next to the configured PostgreSQL database."""
+    base = make_url(url)
+    worker_url = base.set(database=f"{base.database}_{worker_id}")
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{worker_url.database}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{worker_url.database}"'))
+    engine.dispose()
+    return worker_url.render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")

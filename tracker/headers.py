@@ -3,7 +3,7 @@ import hashlib
 from functools import cache
 from pathlib import Path
 
-from flask import Flask, request
+from flask import Flask, current_app, request, url_for
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -28,8 +28,18 @@ def _static_version(static_folder: str, filename: str) -> str | None:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
 
 
+def asset(filename: str) -> str:
+    """The versioned URL of a static file, built once per file and mount point (pages ask for several)."""
+    urls = current_app.extensions.setdefault("tracker_assets", {})
+    key = (request.script_root, filename)
+    if key not in urls:
+        urls[key] = url_for("static", filename=filename)
+    return urls[key]
+
+
 def init_app(app: Flask) -> None:
     """Version static URLs and add the security and caching headers to every response."""
+    app.add_template_global(asset)
     @app.url_defaults
     def version_static_urls(endpoint, values):
         """/static/x.css?v=<hash>: browsers may keep the file for a year and still see new versions."""

@@ -3,14 +3,19 @@
 Badges are counted before a page renders (a context processor), never while it renders, and only
 for the people who see them: a member's or a viewer's page runs no query for them.
 """
-from flask import current_app, g, has_request_context
+from flask import current_app, g, has_request_context, request, url_for
 from flask_login import current_user
+from sqlalchemy import case
 
 from tracker import permissions
+from tracker.i18n import language
 from tracker.i18n import lazy_gettext as _l
-from tracker.services.decisions import Waiting, waiting_counts
+from tracker.models import User
+from tracker.models.rules import LEAD_ROLES
+from tracker.services.decisions import Waiting, waiting_columns, waiting_counts, waiting_from
 
-# (endpoint, label, predicate); entries whose endpoint is not registered are skipped.
+# (endpoint, label, predicate); entries whose endpoint is not registered are skipped. A predicate
+# looks at the user's role only: the menu is built once per role, language and mount point.
 NAV = [
     ("dashboard.index", _l("Dashboard"), permissions.can_view_dashboard),
     ("decisions.index", _l("Needs decision"), permissions.is_lead),
@@ -25,20 +30,41 @@ NAV = [
 ]
 
 
-def nav_items():
-    """Navigation entries for the current user as (endpoint, label, visible)."""
-    endpoints = current_app.view_functions
-    return [
-        (endpoint, label, endpoint in endpoints and predicate(current_user))
-        for endpoint, label, predicate in NAV
-    ]
+def nav_items() -> tuple[tuple[str, str, str], ...]:
+    """The current user's navigation entries as (endpoint, url, label), built once per role and language."""
+    if not current_user.is_authenticated:
+        return ()
+    menus = current_app.extensions.setdefault("tracker_menus", {})
+    key = (current_user.role, language().name, request.script_root)
+    if key not in menus:
+        endpoints = current_app.view_functions
+        menus[key] = tuple(
+            (endpoint, url_for(endpoint), str(label))
+            for endpoint, label, predicate in NAV
+            if endpoint in endpoints and predicate(current_user)
+        )
+    return menus[key]
+
+
+def badge_columns() -> tuple:
+    """The badge counts as columns of the query that loads the signed-in user (one query per page).
+
+    Each count is guarded by the role that sees it: for anyone else the database answers 0 unread.
+    """
+    leads = User.role.in_(LEAD_ROLES)
+    return tuple(case((leads, column.element), else_=0).label(column.name) for column in waiting_columns())
+
+
+def keep_badges(row) -> None:
+    """Remember the badge counts read along with the signed-in user for this request."""
+    g.tracker_waiting = waiting_from(row)
 
 
 def waiting_decisions() -> Waiting | None:
     """What waits for a head's decision, counted once per request; None for everyone else."""
     if not has_request_context() or g.get("tracker_no_badges") or not permissions.is_lead(current_user):
         return None
-    if "tracker_waiting" not in g:
+    if "tracker_waiting" not in g:  # a user not loaded through the session (an API token)
         g.tracker_waiting = waiting_counts()
     return g.tracker_waiting
 

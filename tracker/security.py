@@ -3,12 +3,17 @@ import time
 
 from flask import Flask, current_app, flash, g, request, session
 from flask_login import LoginManager, current_user, login_user, logout_user
+from sqlalchemy import select
 
+from tracker import navigation
 from tracker.extensions import db
 from tracker.i18n import gettext as _
 from tracker.i18n import lazy_gettext as _l
 from tracker.models import TokenKind, User
 from tracker.services import tokens
+
+# Idle time is counted in whole minutes: a page refreshes the "last seen" mark when it is a minute old.
+SEEN_AT_STEP = 60
 
 
 def init_login(app: Flask, login_manager: LoginManager) -> None:
@@ -31,10 +36,11 @@ def load_user(session_id: str) -> User | None:
     user_id, _sep, token = session_id.partition(":")
     if not user_id.isdigit() or not token:
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or not user.active or user.session_token != token:
+    row = db.session.execute(select(User, *navigation.badge_columns()).where(User.id == int(user_id))).one_or_none()
+    if row is None or not row.User.active or row.User.session_token != token:
         return None
-    return user
+    navigation.keep_badges(row)
+    return row.User
 
 
 def api_authorization() -> str | None:
@@ -89,7 +95,8 @@ def _enforce_session_age():
             session["lang"] = language
         flash(_("Your session has ended. Please sign in again."), "info")
         return None  # the login wall below sends the visitor to /login
-    session["seen_at"] = now
+    if now - session.get("seen_at", 0) >= SEEN_AT_STEP:
+        session["seen_at"] = now  # at most once a minute, so most pages need not re-sign the cookie
     return None
 
 

@@ -66,13 +66,19 @@ def _pending_count():
             .scalar_subquery())
 
 
-_WAITING = select(_done_count().label("items"), _pending_count().label("requests"))
+def waiting_columns() -> tuple:
+    """The two counts as labelled columns, for a query that reads them along with something else."""
+    return _done_count().label("waiting_items"), _pending_count().label("waiting_requests")
+
+
+def waiting_from(row) -> Waiting:
+    """The counts read by a query that selected waiting_columns()."""
+    return Waiting(int(row.waiting_items), int(row.waiting_requests))
 
 
 def waiting_counts() -> Waiting:
     """Both counts in one query: the done items from the tallies, the pending requests from their index."""
-    row = db.session.execute(_WAITING).one()
-    return Waiting(int(row.items), int(row.requests))
+    return waiting_from(db.session.execute(select(*waiting_columns())).one())
 
 
 def cursor_of(moment: datetime, row_id: int) -> str:

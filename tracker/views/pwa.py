@@ -14,6 +14,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from tracker.display import status_label
+from tracker.headers import asset
 from tracker.i18n import gettext as _
 from tracker.i18n import language, show_datetime
 from tracker.models import Status, utcnow
@@ -108,6 +109,12 @@ def name_the_user(response):
 
 def offline_texts() -> dict:
     """What offline.js says, in the user's language ({name} marks a value the script fills in)."""
+    return _texts_in(language().name)
+
+
+@cache
+def _texts_in(language_name: str) -> dict:
+    """offline_texts for one language, built once per process (the catalogs do not change at run time)."""
     return {
         "waiting": _("Waiting to send"),
         "sending": _("Sending…"),
@@ -139,8 +146,7 @@ def offline_settings() -> dict:
     settings = {
         "serviceWorker": url_for("pwa.service_worker"),
         "user": None,
-        "modules": {"outbox": url_for("static", filename="js/outbox.js"),
-                    "idbKeyval": url_for("static", filename="vendor/idb-keyval/index.js")},
+        "modules": {"outbox": asset("js/outbox.js"), "idbKeyval": asset("vendor/idb-keyval/index.js")},
     }
     if current_user.is_authenticated:
         settings.update(user=current_user.id, session=url_for("pwa.session_state"), login=url_for("auth.login"),

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app tracker
 TRANSLATIONS := tracker/translations
 
-.PHONY: run test serve bench lint install install-dev translations translations-update vendor clean
+.PHONY: run test serve bench lint install install-dev translations translations-update static vendor clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,9 +19,13 @@ $(VENV)/.installed-dev: requirements-dev.txt requirements.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(VENV)/.installed $@
 
-install: $(VENV)/.installed translations
+install: $(VENV)/.installed translations static
 
-install-dev: $(VENV)/.installed-dev translations
+install-dev: $(VENV)/.installed-dev translations static
+
+## Pre-compress the static files (.br and .gz beside each; WhiteNoise and nginx send them as they are).
+static: $(VENV)/.installed
+	$(BIN)/python -m whitenoise.compress --quiet tracker/static
 
 ## Compile the id/en catalogs (the .mo files are build output, not committed).
 translations: $(VENV)/.installed

@@ -1,4 +1,5 @@
 """gunicorn settings for `make serve` and production (override any of them with GUNICORN_CMD_ARGS)."""
+import gc
 import multiprocessing
 import os
 
@@ -12,6 +13,13 @@ max_requests_jitter = 200
 accesslog = "-"
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# The app is imported once in the master and the workers share its memory (copy-on-write).
+preload_app = True
+
+
+def pre_fork(server, worker):
+    """Keep the preloaded objects out of the garbage collector's sweeps, so workers do not copy their pages."""
+    gc.freeze()
 
 
 def post_fork(server, worker):

@@ -38,6 +38,9 @@ def create_app(config_class: type = Config) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
     _register_helpers(app)
+    from tracker import compression
+
+    compression.init_app(app)  # WhiteNoise wraps everything: static files skip the Flask stack
     return app
 
 

@@ -19,6 +19,10 @@ CSP = "; ".join([
 ])
 
 
+# What WhiteNoise adds to a static file (it answers before Flask does; see compression.py).
+STATIC_HEADERS = {"X-Content-Type-Options": "nosniff", "Content-Security-Policy": CSP, "Referrer-Policy": "same-origin"}
+
+
 @cache
 def _static_version(static_folder: str, filename: str) -> str | None:
     """The first 12 hex digits of the file's sha256, or None when there is no such file."""

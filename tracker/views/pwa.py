@@ -34,12 +34,15 @@ PRECACHE = (
 ICONS = ((192, "img/icon-192.png"), (512, "img/icon-512.png"))
 
 
+PRECOMPRESSED = frozenset({".br", ".gz"})  # copies written by `make static`, not files of their own
+
+
 @cache
 def static_fingerprint(static_folder: str) -> str:
     """One hash of every static file: it changes, and so does the service worker, when any file does."""
     digest = hashlib.sha256()
     root = Path(static_folder)
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix not in PRECOMPRESSED):
         digest.update(path.relative_to(root).as_posix().encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()[:16]

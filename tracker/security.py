@@ -1,9 +1,10 @@
 """Sessions: Flask-Login with a per-user session token, the login wall, idle and absolute timeouts."""
 import time
+from functools import cache
 
 from flask import Flask, current_app, flash, g, request, session
 from flask_login import LoginManager, current_user, login_user, logout_user
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from tracker import navigation
 from tracker.extensions import db
@@ -36,11 +37,17 @@ def load_user(session_id: str) -> User | None:
     user_id, _sep, token = session_id.partition(":")
     if not user_id.isdigit() or not token:
         return None
-    row = db.session.execute(select(User, *navigation.badge_columns()).where(User.id == int(user_id))).one_or_none()
+    row = db.session.execute(_user_with_badges(), {"user_id": int(user_id)}).one_or_none()
     if row is None or not row.User.active or row.User.session_token != token:
         return None
     navigation.keep_badges(row)
     return row.User
+
+
+@cache
+def _user_with_badges():
+    """The user and the navigation's badge counts, one statement built once (the id is a bound parameter)."""
+    return select(User, *navigation.badge_columns()).where(User.id == bindparam("user_id"))
 
 
 def api_authorization() -> str | None:

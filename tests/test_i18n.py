@@ -80,13 +80,11 @@ def test_built_in_form_messages_are_translated(client, users):
 
 def test_translations_follow_a_forced_locale_within_one_request(app):
     """The per-request catalog cache must not keep Indonesian while an e-mail is written in English."""
-    from flask_babel import force_locale
-
-    from tracker.i18n import gettext, show_date
+    from tracker.i18n import force_language, gettext, show_date
 
     with app.test_request_context("/"):
         assert gettext("Overdue") == "Terlambat"
-        with force_locale("en"):
+        with force_language("en"):
             assert gettext("Overdue") == "Overdue"
             assert show_date(date(2023, 12, 18), "long") == "18 December 2023"
         assert gettext("Overdue") == "Terlambat"
@@ -100,12 +98,12 @@ def test_the_apps_gettext_answers_as_flask_babel_does(app):
     import flask_babel
     from flask import session
 
-    from tracker.i18n import gettext, ngettext
+    from tracker.i18n import force_language, gettext, ngettext, refresh_language
 
     plural = ("%(num)d item created.", "%(num)d items created.")
     with app.test_request_context("/"):
         for forced in (None, "en", "id"):
-            with flask_babel.force_locale(forced) if forced else nullcontext():
+            with force_language(forced) if forced else nullcontext():
                 assert gettext("Overdue") == flask_babel.gettext("Overdue")
                 assert gettext("Item %(code)s saved.", code="S28-01") == \
                     flask_babel.gettext("Item %(code)s saved.", code="S28-01")
@@ -113,5 +111,5 @@ def test_the_apps_gettext_answers_as_flask_babel_does(app):
                     assert ngettext(*plural, count) == flask_babel.ngettext(*plural, count)
         assert gettext("Overdue") == "Terlambat" and ngettext(*plural, 3) == "3 tindak lanjut dibuat."
         session["lang"] = "en"
-        flask_babel.refresh()  # e.g. after the user switched language within this request
+        refresh_language()  # e.g. after the user switched language within this request
         assert gettext("Overdue") == "Overdue" and ngettext(*plural, 3) == "3 items created."

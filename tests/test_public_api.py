@@ -4,9 +4,10 @@ from pathlib import Path
 
 TRACKER = Path(__file__).resolve().parent.parent / "tracker"
 OWN_PACKAGES = {"tracker", "config"}
-# Flask-Babel's translating functions; the app calls tracker.i18n's instead (one cached catalog lookup).
+# Flask-Babel's translating and language-switching functions; the app calls tracker.i18n's instead
+# (one cached catalog lookup per request, dropped when the language is switched).
 BABEL_TRANSLATORS = {"gettext", "ngettext", "pgettext", "npgettext", "lazy_gettext", "lazy_ngettext",
-                     "lazy_pgettext", "_"}
+                     "lazy_pgettext", "_", "force_locale", "refresh"}
 
 
 def _private(name: str) -> bool:

@@ -1,11 +1,12 @@
 """Language and time-zone selection, the app's one gettext, and dates shown the Indonesian way.
 
-Every module translates through this module's gettext/ngettext/lazy_gettext (a test keeps it so).
-A page calls gettext hundreds of times; Flask-Babel's own gettext resolves the domain, the locale
-and the catalog through several context proxies on every call. `language()` keeps the catalog on
-`flask.g` under our own name and only asks Flask-Babel (public `get_locale()`) which locale is in
-force, so `force_locale` and `refresh` still switch the language within a request.
+Every module translates through this module's gettext/ngettext/lazy_gettext, and switches the
+language through `force_language`/`refresh_language` (a test keeps it so). A page calls gettext
+hundreds of times; Flask-Babel's own gettext resolves the domain, the locale and the catalog through
+several context proxies on every call. `language()` asks Flask-Babel (public `get_locale()`) once per
+request and keeps the answer on `flask.g` under our own name; switching the language drops it.
 """
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import NamedTuple
@@ -13,8 +14,8 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as babel_format_date
 from babel.support import NullTranslations
-from flask import Flask, current_app, g, has_request_context, session
-from flask_babel import Babel, get_locale, get_translations
+from flask import Flask, current_app, g, has_app_context, has_request_context, session
+from flask_babel import Babel, force_locale, get_locale, get_translations, refresh
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 
@@ -44,15 +45,35 @@ def select_locale() -> str:
 
 
 def language() -> Language:
-    """The current language, looked up once per request (per locale) instead of once per string."""
-    locale = get_locale()  # Flask-Babel's answer, which force_locale and refresh change
-    cached = g.get("tracker_language") if locale is not None else None
-    if cached is not None and cached.locale is locale:
-        return cached
-    found = Language(locale, str(locale or "id"), get_translations(), local_zone())
-    if locale is not None:
-        g.tracker_language = found
+    """The current language, looked up once per request (and again after a switch) instead of once per string."""
+    found = g.get("tracker_language") if has_app_context() else None
+    if found is None:
+        locale = get_locale()  # Flask-Babel's answer
+        found = Language(locale, str(locale or "id"), get_translations(), local_zone())
+        if locale is not None:
+            g.tracker_language = found
     return found
+
+
+@contextmanager
+def force_language(code: str):
+    """Write something in another language (an e-mail, a calendar) within this request or command."""
+    saved = g.pop("tracker_language", None) if has_app_context() else None
+    try:
+        with force_locale(code):
+            yield
+    finally:
+        if has_app_context():
+            g.pop("tracker_language", None)
+            if saved is not None:
+                g.tracker_language = saved
+
+
+def refresh_language() -> None:
+    """Choose the language afresh (the user switched it within this request)."""
+    refresh()
+    if has_app_context():
+        g.pop("tracker_language", None)
 
 
 def gettext(string: str, **variables) -> str:

@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask import current_app, render_template
-from flask_babel import force_locale
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from tracker.extensions import db
+from tracker.i18n import force_language
 from tracker.i18n import gettext as _
 from tracker.models import ActionItem, Role, SentNotification, User
 from tracker.services import dashboard, decisions
@@ -84,7 +84,7 @@ def reminders_due(today: date) -> list[Reminder]:
 
 def reminder_message(reminder: Reminder, today: date):
     """The reminder email in the owner's language, HTML with a plain-text part."""
-    with force_locale(reminder.user.language or current_app.config["BABEL_DEFAULT_LOCALE"]):
+    with force_language(reminder.user.language or current_app.config["BABEL_DEFAULT_LOCALE"]):
         context = {"reminder": reminder, "today": today, "item_url": item_url, "base_url": base_url}
         subject = _("Tindak Lanjut: %(overdue)d overdue, %(soon)d due soon",
                     overdue=len(reminder.overdue), soon=len(reminder.soon))
@@ -151,7 +151,7 @@ def digest_figures(today: date) -> dict:
 
 def digest_message(user: User, figures: dict, today: date):
     """The weekly digest email to one head, in that head's language."""
-    with force_locale(user.language or current_app.config["BABEL_DEFAULT_LOCALE"]):
+    with force_language(user.language or current_app.config["BABEL_DEFAULT_LOCALE"]):
         context = {"user": user, "figures": figures, "today": today, "item_url": item_url, "base_url": base_url}
         subject = _("Tindak Lanjut weekly digest: %(overdue)d overdue, %(blocked)d blocked",
                     overdue=figures["overdue"], blocked=figures["blocked"])

@@ -2,12 +2,12 @@
 from datetime import UTC, datetime, timedelta
 
 from flask import Blueprint, abort, current_app
-from flask_babel import force_locale
 from icalendar import Calendar, Event
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from tracker.extensions import db
+from tracker.i18n import force_language
 from tracker.i18n import gettext as _
 from tracker.models import ActionItem, TokenKind, User, item_supporters
 from tracker.security import public
@@ -62,7 +62,7 @@ def feed(token: str):
     if access is None:
         abort(404)
     user = access.user
-    with force_locale(user.language or current_app.config["BABEL_DEFAULT_LOCALE"]):
+    with force_language(user.language or current_app.config["BABEL_DEFAULT_LOCALE"]):
         body = build_calendar(user, calendar_items(user))
     tokens.touch(access)  # in a short transaction of its own: this GET commits nothing
     return body, 200, {

@@ -10,10 +10,13 @@ import io
 import re
 import zipfile
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 
 import filetype
 from pathvalidate import sanitize_filename
-from PIL import Image, ImageOps
+
+if TYPE_CHECKING:
+    from PIL.Image import Image as Picture
 
 PDF = "application/pdf"
 JPEG, PNG, WEBP = "image/jpeg", "image/png", "image/webp"
@@ -112,6 +115,8 @@ def safe_file_name(original: str | None, media_type: str, fallback: str = "bukti
 
 def clean_image(data: bytes, media_type: str) -> tuple[bytes, bytes]:
     """The picture re-encoded without its metadata (EXIF, GPS, XMP, comments), and a JPEG thumbnail."""
+    from PIL import Image, ImageOps  # Pillow is loaded by the first photo, not by every worker at start
+
     try:
         with Image.open(io.BytesIO(data)) as opened:
             if opened.format != PILLOW_FORMATS[media_type] or opened.width * opened.height > MAX_PIXELS:
@@ -127,7 +132,7 @@ def clean_image(data: bytes, media_type: str) -> tuple[bytes, bytes]:
     return _encode(image, media_type), _thumbnail(image)
 
 
-def _encode(image: Image.Image, media_type: str) -> bytes:
+def _encode(image: "Picture", media_type: str) -> bytes:
     output = io.BytesIO()
     if media_type == JPEG:
         if image.mode not in ("RGB", "L", "CMYK"):
@@ -140,7 +145,9 @@ def _encode(image: Image.Image, media_type: str) -> bytes:
     return output.getvalue()
 
 
-def _thumbnail(image: Image.Image) -> bytes:
+def _thumbnail(image: "Picture") -> bytes:
+    from PIL import Image
+
     small = image.copy()
     small.thumbnail(THUMBNAIL_SIZE)
     if small.mode in ("RGBA", "LA", "P", "PA"):

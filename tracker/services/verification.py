@@ -5,7 +5,6 @@ import json
 import re
 from datetime import date
 
-import segno
 from sqlalchemy import Text, cast, select
 
 from tracker.extensions import db
@@ -23,6 +22,8 @@ def verification_url(snapshot: ReportSnapshot) -> str:
 
 def qr_data_uri(text: str) -> str:
     """A QR code of the text as a PNG data: URI (pages and PDFs carry it without fetching anything)."""
+    import segno  # only frozen reports need it: loaded on first use
+
     return segno.make(text, error="m").png_data_uri(scale=8, border=4)
 
 

@@ -6,7 +6,6 @@ looks at; the national holidays come from the `holidays` package (no database in
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-import holidays
 from sqlalchemy import select
 
 from tracker.extensions import db
@@ -23,7 +22,7 @@ class WorkCalendar:
     """Which days are off: weekends, national holidays (cached per year) and the extra days given."""
 
     extra: frozenset[date] = frozenset()
-    _national: holidays.HolidayBase = field(default_factory=lambda: holidays.country_holidays("ID", language="id"))
+    _national: object = field(default_factory=lambda: _indonesian_holidays())
 
     @classmethod
     def load(cls) -> "WorkCalendar":
@@ -142,4 +141,12 @@ def delete_non_working_day(actor: User, row: NonWorkingDay) -> None:
 
 def national_holidays(year: int) -> list[tuple[date, str]]:
     """Indonesia's national holidays of a year with their Indonesian names, by date."""
-    return sorted(holidays.country_holidays("ID", language="id", years=year).items())
+    return sorted(_indonesian_holidays(years=year).items())
+
+
+def _indonesian_holidays(**options):
+    """The `holidays` package's Indonesian calendar (imported on first use: a worker that never counts
+    working days never loads it)."""
+    import holidays
+
+    return holidays.country_holidays("ID", language="id", **options)

@@ -9,9 +9,11 @@ TRANSLATIONS := tracker/translations
 .PHONY: run test serve bench lint install install-dev translations translations-update vendor clean check-python
 
 ## The pinned packages (holidays, among others) need Python 3.11 or newer: say so before pip fails.
+## Checks the existing .venv's interpreter if there is one, else the one that would create it.
+CHECKED_PYTHON = $(if $(wildcard $(BIN)/python),$(BIN)/python,$(PYTHON))
 check-python:
-	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
-	  echo "Tindak Lanjut needs Python 3.11 or newer; $(PYTHON) is: $$($(PYTHON) --version 2>&1 || echo 'not found')."; \
+	@$(CHECKED_PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
+	  echo "Tindak Lanjut needs Python 3.11 or newer; $(CHECKED_PYTHON) is: $$($(CHECKED_PYTHON) --version 2>&1 || echo 'not found')."; \
 	  echo "Install Python 3.11+ (Debian 12 / Ubuntu 24.04: apt install python3 python3-venv) and run"; \
 	  echo "'make clean' then 'make run', or point make at it: make run PYTHON=python3.11"; \
 	  exit 1; }

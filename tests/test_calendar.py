@@ -133,6 +133,7 @@ def test_a_calendar_with_nothing_due_is_still_valid(app, client, users):
     [zone] = calendar.walk("VTIMEZONE")
     assert str(zone["tzid"]) == app.config["BABEL_DEFAULT_TIMEZONE"]
     assert str(calendar["version"]) == "2.0" and "prodid" in calendar
+    assert calendar.decoded("refresh-interval") == timedelta(hours=1)  # apps fetch new deadlines hourly
     assert calendar.subcomponents  # the body is not empty
 
 

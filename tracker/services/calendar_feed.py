@@ -3,7 +3,7 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 from flask import current_app
-from icalendar import Alarm, Calendar, Event, Timezone
+from icalendar import Alarm, Calendar, Event, Timezone, vDuration
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
@@ -13,6 +13,7 @@ from tracker.models import ActionItem, User, item_supporters
 from tracker.timeutil import local_zone
 
 ALARM_HOUR = 9  # an alarm rings at 09.00 local time, never at midnight
+REFRESH = timedelta(hours=1)  # how often calendar apps should fetch the feed again
 
 
 def calendar_items(user: User) -> list[ActionItem]:
@@ -49,6 +50,8 @@ def build_calendar(user: User, items: list[ActionItem]) -> bytes:
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", _("Tindak Lanjut: %(name)s", name=user.full_name))
     calendar.add("x-wr-timezone", str(local_zone()))
+    calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})  # RFC 7986
+    calendar.add("x-published-ttl", vDuration(REFRESH))  # the same for Outlook
     calendar.add_component(Timezone.from_tzid(str(local_zone())))
     for item in items:
         calendar.add_component(_event(item, base, host, stamp, user.calendar_alarm_days))

@@ -1,13 +1,24 @@
 # Tindak Lanjut: the two commands that matter are `make run` and `make test`.
 PYTHON ?= python3
+PORT ?= 5000
 VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app tracker
 TRANSLATIONS := tracker/translations
 
-.PHONY: run test serve bench lint install install-dev translations translations-update static vendor clean
+.PHONY: run test serve bench lint install install-dev translations translations-update static vendor clean check-python
 
-$(BIN)/python:
+## The pinned packages (holidays, among others) need Python 3.11 or newer: say so before pip fails.
+## Checks the existing .venv's interpreter if there is one, else the one that would create it.
+CHECKED_PYTHON = $(if $(wildcard $(BIN)/python),$(BIN)/python,$(PYTHON))
+check-python:
+	@$(CHECKED_PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
+	  echo "Tindak Lanjut needs Python 3.11 or newer; $(CHECKED_PYTHON) is: $$($(CHECKED_PYTHON) --version 2>&1 || echo 'not found')."; \
+	  echo "Install Python 3.11+ (Debian 12 / Ubuntu 24.04: apt install python3 python3-venv) and run"; \
+	  echo "'make clean' then 'make run', or point make at it: make run PYTHON=python3.11"; \
+	  exit 1; }
+
+$(BIN)/python: | check-python
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
@@ -37,10 +48,12 @@ translations-update: $(VENV)/.installed
 	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/python scripts/fill_english_catalog.py $(TRANSLATIONS)/en/LC_MESSAGES/messages.po
 
+## `make run PORT=5001` serves on another port; links in e-mails and the calendar follow it.
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	@echo "Tindak Lanjut: http://127.0.0.1:$(PORT)"
+	BASE_URL="$${BASE_URL:-http://127.0.0.1:$(PORT)}" $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 ## Production mode under gunicorn (needs SECRET_KEY; DATABASE_URL for PostgreSQL).
 serve: install

@@ -62,6 +62,8 @@ class Config:
     MAIL_USE_TLS = _bool("MAIL_USE_TLS")
     MAIL_USE_SSL = _bool("MAIL_USE_SSL")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "tindaklanjut@localhost")
+    # The display name of the sender when MAIL_DEFAULT_SENDER is a bare address.
+    MAIL_SENDER_NAME = os.environ.get("MAIL_SENDER_NAME", "Tindak Lanjut BPSDM Sulbar")
 
     # Used to build absolute links in emails and share texts.
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")

@@ -21,10 +21,11 @@ HEADERS_ID = [
 ]
 
 
-def read_csv(response) -> list[list[str]]:
+def read_csv(response, delimiter: str = ";") -> list[list[str]]:
+    """The rows of a CSV export read with the separator it should have (";" in Indonesian)."""
     body = response.get_data()
     assert body.startswith(BOM)
-    return list(csv.reader(io.StringIO(body[len(BOM):].decode("utf-8"))))
+    return list(csv.reader(io.StringIO(body[len(BOM):].decode("utf-8")), delimiter=delimiter))
 
 
 def read_xlsx(response) -> list[tuple]:
@@ -137,7 +138,7 @@ def test_english_headers_for_an_english_user(client, dataset, db_ctx):
         get_user("kepala").language = "en"
         db.session.commit()
     client.login("kepala")
-    header = read_csv(client.get("/items/export.csv"))[0]
+    header = read_csv(client.get("/items/export.csv"), ",")[0]  # English spreadsheets split on commas
     assert header[:4] == ["Code", "Webinar series", "Title", "Owner"]
     assert header[-1] == "Last update (WITA)"
 
@@ -146,3 +147,36 @@ def test_an_empty_export_still_has_its_header(client, users):
     client.login("anggota")
     assert read_csv(client.get("/items/export.csv")) == [HEADERS_ID]
     assert read_xlsx(client.get("/items/export.xlsx?owner=abc&due_from=2024-13-45")) == [tuple(HEADERS_ID)]
+
+
+@pytest.mark.parametrize(("sep", "delimiter"), [("semicolon", ";"), ("comma", ",")])
+def test_the_chosen_separator_splits_every_column(client, dataset, db_ctx, sep, delimiter):
+    with db_ctx():
+        item = db.session.scalar(select(ActionItem).where(ActionItem.code == "S28-01"))
+        item.title = "Kajian; regulasi, tahap 1"  # both separators inside a cell stay in that cell
+        db.session.commit()
+    client.login("kepala")
+    response = client.get(f"/items/export.csv?q=Kajian&sep={sep}")
+    assert response.headers.get_all("Content-Type") == ["text/csv; charset=utf-8"]
+    assert response.headers["Content-Type"].count("charset") == 1
+    rows = read_csv(response, delimiter)
+    assert rows[0] == HEADERS_ID
+    assert all(len(row) == len(HEADERS_ID) for row in rows)
+    assert dict(zip(rows[0], rows[1]))["Judul"] == "Kajian; regulasi, tahap 1"
+    assert response.get_data().decode("utf-8-sig").splitlines()[0].count(delimiter) == len(HEADERS_ID) - 1
+
+
+def test_english_users_can_still_choose_semicolons(client, dataset, db_ctx):
+    with db_ctx():
+        get_user("kepala").language = "en"
+        db.session.commit()
+    client.login("kepala")
+    assert len(read_csv(client.get("/items/export.csv?sep=semicolon"), ";")[0]) == len(HEADERS_ID)
+    assert len(read_csv(client.get("/items/export.csv?sep=nonsense"), ",")[0]) == len(HEADERS_ID)
+
+
+def test_the_export_menu_offers_both_separators(client, dataset):
+    client.login("anggota")
+    page = client.get("/items?status=baru").get_data(as_text=True)
+    assert "/items/export.csv?sep=semicolon&amp;status=baru" in page
+    assert "/items/export.csv?sep=comma&amp;status=baru" in page

@@ -1,6 +1,7 @@
 """The security log: one JSON object per line (so user input cannot forge lines), in UTC."""
 import json
 import logging
+from pathlib import Path
 
 from flask import has_request_context, request
 from flask_login import current_user
@@ -28,7 +29,23 @@ def init_app(app) -> None:
     if logger.handlers:
         return
     path = app.config.get("SECURITY_LOG_FILE")
-    handler = logging.FileHandler(path) if path else logging.StreamHandler()
+    handler = file_handler(path) if path else logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(message)s"))
     logger.addHandler(handler)
     logger.propagate = False
+
+
+def file_handler(path: str) -> logging.FileHandler:
+    """A handler appending to SECURITY_LOG_FILE; its folder is created when missing.
+
+    A folder that cannot be created or a file that cannot be written stops the start with a
+    message that names the setting, instead of a bare FileNotFoundError.
+    """
+    try:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        return logging.FileHandler(path, encoding="utf-8")
+    except OSError as error:
+        raise RuntimeError(
+            f"SECURITY_LOG_FILE={path} cannot be written ({error.strerror or error}): create its folder "
+            "and let the app's user write to it, or unset SECURITY_LOG_FILE to log to stderr"
+        ) from None

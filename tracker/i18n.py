@@ -19,7 +19,7 @@ from flask_babel import Babel, force_locale, get_locale, get_translations, refre
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 
-from tracker.timeutil import local_zone
+from tracker.timeutil import local_zone, zone_label
 
 
 class Language(NamedTuple):
@@ -93,6 +93,10 @@ def N_(string: str) -> str:  # noqa: N802 (the conventional name, which extracti
     return string
 
 
+# The local zone's label (WIB/WITA/WIT), read when shown: for module-level labels that name the zone.
+LOCAL_ZONE_LABEL = LazyString(zone_label)
+
+
 def lazy_gettext(string: str, **variables) -> LazyString:
     """A string translated when it is shown (for module-level labels)."""
     return LazyString(gettext, string, **variables)
@@ -109,7 +113,7 @@ def _local(value: datetime, zone: ZoneInfo) -> datetime:
 
 
 def show_date(value: date | datetime | None, fmt: str = "medium") -> str:
-    """18 Des 2023 (or 18 Dec 2023 in English); datetimes are first moved to WITA."""
+    """18 Des 2023 (or 18 Dec 2023 in English); datetimes are first moved to the local zone."""
     if value is None:
         return "–"
     current = language()
@@ -120,12 +124,12 @@ def show_date(value: date | datetime | None, fmt: str = "medium") -> str:
 
 
 def show_datetime(value: datetime | None) -> str:
-    """18 Des 2023 09.00 WITA: a UTC timestamp shown in the local zone."""
+    """18 Des 2023 09.00 WITA: a UTC timestamp shown in the local zone, with its label (WIB/WITA/WIT)."""
     if value is None:
         return "–"
     current = language()
     local = _local(value, current.zone)
-    return f"{_formatted_date(local.date(), 'd MMM y', current.name)} {local.hour:02d}.{local.minute:02d} WITA"
+    return f"{_formatted_date(local.date(), 'd MMM y', current.name)} {local.hour:02d}.{local.minute:02d} {zone_label(current.zone)}"
 
 
 def init_app(app: Flask, babel: Babel) -> None:
@@ -141,3 +145,4 @@ def init_app(app: Flask, babel: Babel) -> None:
     app.jinja_env.filters["date"] = show_date
     app.jinja_env.filters["datetime"] = show_datetime
     app.jinja_env.globals["current_locale"] = lambda: language().name
+    app.jinja_env.globals["zone_label"] = zone_label

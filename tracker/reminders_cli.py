@@ -10,7 +10,7 @@ from tracker.services.errors import ServiceError
 from tracker.services.mailer import MailError
 from tracker.services.reminders import send_digest, send_reminders
 from tracker.services.tokens import create_token
-from tracker.timeutil import local_today
+from tracker.timeutil import local_today, zone_label
 
 
 def _run(send, what: str) -> None:
@@ -28,7 +28,7 @@ def _run(send, what: str) -> None:
         db.session.rollback()
         raise click.ClickException(f"{what}: {error} ({len(sent)} sent before the failure; "
                                    "run the command again to send the rest)") from None
-    click.echo(f"{what}: {count} email(s) sent for {today.isoformat()} (WITA).")
+    click.echo(f"{what}: {count} email(s) sent for {today.isoformat()} ({zone_label()}).")
 
 
 @click.command("send-reminders")

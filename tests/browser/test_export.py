@@ -1,4 +1,5 @@
-"""J6: the Excel export of a filter holds the same rows as the list shows."""
+"""J6: the Excel and CSV exports of a filter hold the same rows as the list shows."""
+import csv
 import io
 
 from openpyxl import load_workbook
@@ -40,3 +41,24 @@ def test_excel_export_matches_the_filtered_list(open_page, sample, db_ctx):
     assert header[0] == "Kode" and header[2] == "Judul"
     assert [(row[0], row[2]) for row in rows] == shown
     assert all(row[3] == "Anggota Uji" for row in rows)
+
+
+def _csv_rows(download, delimiter: str) -> list[list[str]]:
+    text = open(download.path(), "rb").read().decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+
+
+def test_csv_separator_is_chosen_on_the_export_menu(page, sample):
+    """The main button gives semicolons (Indonesian spreadsheets); the menu offers commas too."""
+    sign_in(page, "kepala", PASSWORD)
+    page.goto("/items?sort=code")
+    with page.expect_download() as semicolons:
+        page.get_by_role("link", name="Ekspor CSV").click()
+    rows = _csv_rows(semicolons.value, ";")
+    assert rows[0][:3] == ["Kode", "Seri webinar", "Judul"] and [row[0] for row in rows[1:]] == [
+        "S28-01", "S28-02", "S28-03"]
+
+    page.get_by_role("button", name="Pemisah kolom CSV").click()
+    with page.expect_download() as commas:
+        page.get_by_role("link", name="CSV dengan koma (,) — Excel atau LibreOffice berbahasa Inggris").click()
+    assert _csv_rows(commas.value, ",") == rows

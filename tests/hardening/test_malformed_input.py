@@ -152,7 +152,7 @@ def _fuzz_form(world, clients, snapshot, form):
 
 QUERY_KEYS = ["webinar", "status", "owner", "theme", "unit", "priority", "overdue", "due_from", "due_to", "q",
               "sort", "page", "per_page", "period", "date_from", "date_to", "next", "webinar_id", "lang", "x",
-              "items_after", "requests_after"]
+              "items_after", "requests_after", "sep"]
 PAGES = ["/items", "/items/export.csv", "/my", "/dashboard", "/reports", "/reports/view", "/webinars",
          "/items/new", "/api/v1/items", "/items/{item_a}", "/webinars/{webinar}", "/admin/users", "/decisions"]
 QUERY_CASES = 35

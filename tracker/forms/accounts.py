@@ -8,6 +8,23 @@ from tracker.models import Role
 from tracker.services.passwords import PASSWORD_MAX, password_problem
 
 
+def alarm_days(value) -> int | None:
+    """A calendar alarm choice as days before the due date; empty means no alarm."""
+    return None if value in (None, "", "None") else int(value)
+
+
+def alarm_choices():
+    """When the calendar feed's alarm rings, as (days before the due date, label) choices."""
+    return [
+        ("", _l("No reminder")),
+        ("0", _l("On the due date, at 09.00")),
+        ("1", _l("1 day before, at 09.00")),
+        ("2", _l("2 days before, at 09.00")),
+        ("3", _l("3 days before, at 09.00")),
+        ("7", _l("1 week before, at 09.00")),
+    ]
+
+
 def role_choices():
     """The roles an account can have, as (value, label) choices."""
     return [
@@ -52,6 +69,8 @@ class PasswordChangeForm(Form):
 class PreferencesForm(Form):
     language = SelectField(_l("Language"), choices=language_choices())
     reminders_enabled = BooleanField(_l("Send me email reminders about my deadlines"))
+    calendar_alarm_days = SelectField(_l("Reminder in my calendar app"), choices=alarm_choices(),
+                                      coerce=alarm_days)
 
 
 class UserForm(Form):

@@ -32,6 +32,8 @@ class User(UserRules, UserMixin, Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     language: Mapped[str] = mapped_column(String(5), default="id")
     reminders_enabled: Mapped[bool] = mapped_column(default=True)
+    # The calendar feed's alarm: this many days before a due date at 09.00 (0: on the day; None: no alarm).
+    calendar_alarm_days: Mapped[Optional[int]] = mapped_column(default=1, server_default="1")
     unit_id: Mapped[Optional[int]] = mapped_column(ForeignKey("units.id"), index=True)
     # Rotated by logout, password change and deactivation: old session cookies stop working.
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)

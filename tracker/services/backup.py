@@ -22,6 +22,16 @@ def default_backup_path(instance_path: str, database_url: str) -> Path:
     return folder / f"tracker-{stamp}.{suffix}"
 
 
+def _make_folder(folder: Path) -> None:
+    """Create the backup's folder if missing; a clear BackupError when that is not allowed."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise BackupError(f"cannot create the folder {folder} for the backup: {error.strerror or error}") from None
+    if not os.access(folder, os.W_OK):
+        raise BackupError(f"cannot write the backup into {folder}: permission denied")
+
+
 def _pg_env(url) -> dict:
     env = dict(os.environ)
     if url.password:
@@ -42,6 +52,7 @@ def backup(database_url: str, target: Path) -> Path:
     """Write a consistent copy of the database to target, without stopping writers."""
     url = make_url(database_url)
     target = Path(target)
+    _make_folder(target.parent)
     if url.get_backend_name() == "sqlite":
         partial = target.with_suffix(target.suffix + ".partial")
         source = sqlite3.connect(url.database, timeout=30)

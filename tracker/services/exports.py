@@ -10,6 +10,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from tracker.display import priority_label, status_label
+from tracker.i18n import LOCAL_ZONE_LABEL
 from tracker.i18n import lazy_gettext as _l
 from tracker.models import ActionItem
 from tracker.services.item_filter import ItemFilter
@@ -19,6 +20,9 @@ from tracker.timeutil import local_today, local_zone
 BOM = "\ufeff"
 # Cells a spreadsheet would run as a formula; written with a leading apostrophe in CSV.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# CSV field separators on offer. Excel and LibreOffice in an Indonesian locale split on ";" (the
+# comma is their decimal mark) and read a comma file as one column; English locales split on ",".
+CSV_DELIMITERS = {"semicolon": ";", "comma": ","}
 
 # (header, width in characters) in column order.
 COLUMNS = [
@@ -35,12 +39,12 @@ COLUMNS = [
     (_l("Progress (%)"), 10),
     (_l("Evidence link"), 40),
     (_l("Source"), 30),
-    (_l("Last update (WITA)"), 18),
+    (_l("Last update (%(zone)s)", zone=LOCAL_ZONE_LABEL), 18),
 ]
 
 
 def filename(extension: str) -> str:
-    """tindak-lanjut-2026-11-28.csv: named after today in WITA."""
+    """tindak-lanjut-2026-11-28.csv: named after today in the local zone."""
     return f"tindak-lanjut-{local_today().isoformat()}.{extension}"
 
 
@@ -87,12 +91,19 @@ def _csv_text(value) -> str:
     return text
 
 
-def write_csv(item_filter: ItemFilter) -> bytes:
+def csv_delimiter(choice: str | None) -> str:
+    """The separator chosen on the export menu; else ";" in Indonesian and "," in English."""
+    if choice in CSV_DELIMITERS:
+        return CSV_DELIMITERS[choice]
+    return "," if _language() == "en" else ";"
+
+
+def write_csv(item_filter: ItemFilter, delimiter: str = ";") -> bytes:
     """The filter's rows (all pages, list order) as CSV with a BOM so Excel reads UTF-8."""
     language = _language()
     buffer = io.StringIO()
     buffer.write(BOM)
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow(headers())
     for item in iter_items(item_filter):
         writer.writerow([_csv_text(value) for value in row_values(item, language)])

@@ -2,10 +2,14 @@
 import smtplib
 import ssl
 from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import format_datetime, formataddr, make_msgid, parseaddr
+from urllib.parse import urlsplit
 
 from flask import current_app
+
+from tracker.timeutil import local_zone
 
 TIMEOUT_SECONDS = 30
 
@@ -21,17 +25,34 @@ def server_name() -> str:
 
 
 def build_message(to: str, subject: str, text: str, html: str | None = None) -> EmailMessage:
-    """A message with a plain-text part and, when given, an HTML alternative."""
+    """A message with a plain-text part and, when given, an HTML alternative.
+
+    Marked as sent by a machine (RFC 3834, so auto-replies stay quiet), dated in the app's zone, with
+    a Message-ID on the host of BASE_URL and a List-Unsubscribe that points to the profile page, where
+    a user turns reminders off.
+    """
+    config = current_app.config
+    base = config["BASE_URL"].rstrip("/")
     message = EmailMessage()
-    message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
+    message["From"] = sender()
     message["To"] = to
     message["Subject"] = subject
-    message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = make_msgid(domain="tindaklanjut")
+    message["Date"] = format_datetime(datetime.now(UTC).astimezone(local_zone()).replace(microsecond=0))
+    message["Message-ID"] = make_msgid(domain=urlsplit(base).hostname or "localhost")
+    message["Auto-Submitted"] = "auto-generated"
+    message["X-Auto-Response-Suppress"] = "All"  # Outlook/Exchange: no out-of-office replies
+    message["List-Unsubscribe"] = f"<{base}/profile>"
     message.set_content(text)
     if html is not None:
         message.add_alternative(html, subtype="html")
     return message
+
+
+def sender() -> str:
+    """MAIL_DEFAULT_SENDER, given the display name MAIL_SENDER_NAME when it has none of its own."""
+    config = current_app.config
+    name, address = parseaddr(config["MAIL_DEFAULT_SENDER"])
+    return formataddr((name or config["MAIL_SENDER_NAME"], address))
 
 
 def _connect() -> smtplib.SMTP:

@@ -23,7 +23,7 @@ from tracker.services import dashboard
 from tracker.services.dashboard import Scope
 from tracker.services.horizon import load_horizon
 from tracker.services.settings import get_settings, static_file
-from tracker.timeutil import local_today, local_zone
+from tracker.timeutil import local_today, local_zone, zone_label
 
 DATA_VERSION = 1
 PENDING_FINGERPRINT = "0" * 64  # until the number is known (after the first flush)
@@ -213,7 +213,7 @@ def write_xlsx(report: dict) -> bytes:
     summary.append([_("Date"), _cell(summary, report["report_date"], "dd/mm/yyyy")])
     if report["frozen"]:
         at = report["frozen"]["at"].astimezone(local_zone()).replace(tzinfo=None)
-        summary.append([_("Data as of (WITA)"), _cell(summary, at, "dd/mm/yyyy hh:mm")])
+        summary.append([_("Data as of (%(zone)s)", zone=zone_label()), _cell(summary, at, "dd/mm/yyyy hh:mm")])
     summary.append([])
     summary.append([_bold(summary, text) for text in (_("Category"), _("Explanation"), _("Items"), _("Share (%)"))])
     for row in report["categories"]:

@@ -93,9 +93,10 @@ def _download(body: bytes, mimetype: str, extension: str) -> Response:
 
 @bp.route("/items/export.csv")
 def export_csv():
-    """The filtered list as CSV (UTF-8 with BOM, formula-guarded)."""
+    """The filtered list as CSV (UTF-8 with BOM, formula-guarded); `sep=semicolon|comma` picks the separator."""
     item_filter, _notices = ItemFilter.from_args(request.args)
-    return _download(exports.write_csv(item_filter), "text/csv", "csv")
+    delimiter = exports.csv_delimiter(request.args.get("sep"))
+    return _download(exports.write_csv(item_filter, delimiter), "text/csv", "csv")
 
 
 @bp.route("/items/export.xlsx")

@@ -55,7 +55,8 @@ def show():
 def _render(preferences=None, password=None, status=200):
     """The profile page; everything it shows is worked out here, before the template renders."""
     preferences = preferences or PreferencesForm(
-        prefix="pref", language=current_user.language, reminders_enabled=current_user.reminders_enabled
+        prefix="pref", language=current_user.language, reminders_enabled=current_user.reminders_enabled,
+        calendar_alarm_days=current_user.calendar_alarm_days,
     )
     password = password or PasswordChangeForm(prefix="pw")
     return render_template("profile/show.html", preferences=preferences, password=password,
@@ -64,12 +65,13 @@ def _render(preferences=None, password=None, status=200):
 
 @bp.route("/profile/preferences", methods=["POST"])
 def preferences():
-    """Save the language and whether reminders are e-mailed."""
+    """Save the language, whether reminders are e-mailed, and the calendar feed's alarm."""
     form = PreferencesForm(prefix="pref")
     if not form.validate_on_submit():
         return _render(preferences=form, status=422)
     current_user.language = form.language.data
     current_user.reminders_enabled = form.reminders_enabled.data
+    current_user.calendar_alarm_days = form.calendar_alarm_days.data
     session["lang"] = form.language.data
     flash(_("Your preferences were saved."), "success")
     return redirect(url_for("profile.show"))

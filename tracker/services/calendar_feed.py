@@ -1,9 +1,9 @@
 """The iCalendar (RFC 5545) feed of a user's deadlines: all-day events with an optional alarm."""
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from flask import current_app
-from icalendar import Alarm, Calendar, Event, Timezone, vDuration
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
@@ -11,6 +11,9 @@ from tracker.extensions import db
 from tracker.i18n import gettext as _
 from tracker.models import ActionItem, User, item_supporters
 from tracker.timeutil import local_zone
+
+if TYPE_CHECKING:
+    from icalendar import Event
 
 ALARM_HOUR = 9  # an alarm rings at 09.00 local time, never at midnight
 REFRESH = timedelta(hours=1)  # how often calendar apps should fetch the feed again
@@ -43,6 +46,8 @@ def build_calendar(user: User, items: list[ActionItem]) -> bytes:
     base = current_app.config["BASE_URL"].rstrip("/")
     host = urlsplit(base).hostname or "localhost"
     stamp = datetime.now(UTC)
+    from icalendar import Calendar, Timezone, vDuration  # loaded by the first feed, not at start
+
     calendar = Calendar()
     calendar.add("prodid", "-//BPSDM Sulawesi Barat//Tindak Lanjut//ID")
     calendar.add("version", "2.0")
@@ -58,8 +63,10 @@ def build_calendar(user: User, items: list[ActionItem]) -> bytes:
     return calendar.to_ical()
 
 
-def _event(item: ActionItem, base: str, host: str, stamp: datetime, alarm_days: int | None) -> Event:
+def _event(item: ActionItem, base: str, host: str, stamp: datetime, alarm_days: int | None) -> "Event":
     link = f"{base}/items/{item.id}"
+    from icalendar import Alarm, Event
+
     event = Event()
     event.add("uid", f"item-{item.id}@{host}")
     event.add("dtstamp", stamp)

@@ -129,6 +129,7 @@ def offline_texts() -> dict:
         "kind_status": _("Status → %(status)s", status="{status}"),
         "kind_comment": _("Comment: %(text)s", text="{text}"),
         "kind_progress": _("Progress %(progress)s %%", progress="{progress}"),
+        "kind_evidence": _("Evidence file: %(name)s", name="{name}"),
         "statuses": {status.value: status_label(status) for status in Status},
     }
 

@@ -149,7 +149,8 @@ def test_a_browser_session_still_needs_its_csrf_token_to_replay(app, client, use
 def test_the_openapi_document_describes_the_header(client):
     document = client.get("/api/v1/openapi.json").get_json()
     for path, method in [("/items/{item_id}/status", "post"), ("/items/{item_id}", "patch"),
-                         ("/items/{item_id}/comments", "post"), ("/items", "post"), ("/webinars", "post")]:
+                         ("/items/{item_id}/comments", "post"), ("/items/{item_id}/evidence", "post"),
+                         ("/items", "post"), ("/webinars", "post")]:
         names = [p["name"] for p in document["paths"][path][method]["parameters"]]
         assert "Idempotency-Key" in names
 

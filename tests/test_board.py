@@ -27,6 +27,14 @@ def test_the_board_shows_one_column_per_status_with_each_card_where_it_is(client
     assert "Kajian regulasi" in page and "Anggota Uji" in page and "Papan" in page
 
 
+def test_a_viewer_sees_the_board_and_can_move_nothing(client, sample):
+    client.login("pemantau")
+    response = client.get("/board")
+    assert [moves for cards in columns(response).values() for _code, moves in cards] == ["", "", ""]
+    page = response.get_data(as_text=True)
+    assert "board-move" not in page and "Seret kartu" not in page
+
+
 def test_a_head_may_verify_and_cancel_from_the_board(client, sample):
     client.login("kepala")
     shown = columns(client.get("/board"))

@@ -49,5 +49,7 @@ def index():
         "csrf": generate_csrf(),
         "texts": board_texts(),
     }
+    movable = any(moves for column in columns for moves in column.moves.values())
     return render_template("board/index.html", columns=columns, item_filter=item_filter, notices=notices,
-                           list_args=item_filter.query_args(), filter_args=filter_args, settings=settings)
+                           list_args=item_filter.query_args(), filter_args=filter_args, settings=settings,
+                           movable=movable)

@@ -14,7 +14,7 @@ from tracker.services.item_filter import ItemFilter
 from tracker.services.item_statements import conditions, select_items
 from tracker.services.workflow import allowed_moves
 
-CARDS_PER_COLUMN = 25
+CARDS_PER_COLUMN = 20  # six columns of 20: a page a phone still renders quickly
 
 
 @dataclass

@@ -120,3 +120,18 @@ def test_the_second_drop_of_the_same_card_gets_the_conflict(open_page, app, samp
                        exact=False).wait_for()
     assert _column(second, "baru").locator(".board-card[data-code='S28-02']").count() == 1
     assert _stored(app, sample["item2"]) == (Status.IN_PROGRESS, [("dikerjakan", None)])
+
+
+def test_a_drop_after_the_session_ended_asks_to_sign_in(open_page, app, users, sample):
+    from tracker.models import User
+
+    page = open_page("desktop")
+    sign_in(page, "kepala", PASSWORD)
+    _open_board(page)
+    with app.app_context():  # the session ends on the server (as after the idle timeout)
+        db.session.get(User, users["kepala"]).rotate_session_token()
+        db.session.commit()
+    _drag(page, "S28-02", "dikerjakan")
+    page.get_by_text("S28-02 tidak dipindahkan: sesi Anda telah berakhir. Masuk kembali, lalu pindahkan lagi.").wait_for()
+    assert _column(page, "baru").locator(".board-card[data-code='S28-02']").count() == 1
+    assert _stored(app, sample["item2"]) == (Status.NEW, [])

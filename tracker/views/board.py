@@ -28,6 +28,7 @@ def board_texts() -> dict:
         "conflict": _("Someone else changed %(code)s meanwhile; it is now: %(status)s. Nothing was moved: "
                       "reload the board to see it, then decide.", code="{code}", status="{status}"),
         "offline": _("%(code)s was not moved: there is no connection. Try again when it returns.", code="{code}"),
+        "signin": _("%(code)s was not moved: your session has ended. Sign in again, then move it.", code="{code}"),
         "dialog_title": _("Move %(code)s", code="{code}"),
         "statuses": {status.value: status_label(status) for status in Status},
     }

@@ -95,6 +95,7 @@ function finish(card, origin, outcome) {
   putBack(card, origin);
   if (outcome.kind === 'conflict') say(fill(texts.conflict, { code, status: label(outcome.item.status) }), 'warning');
   else if (outcome.kind === 'offline') say(fill(texts.offline, { code }), 'warning');
+  else if (outcome.status === 401) say(fill(texts.signin, { code }), 'warning');
   else say(fill(texts.refused, { code, message: outcome.message }), 'danger');
 }
 

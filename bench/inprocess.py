@@ -18,13 +18,13 @@ from tracker.models import AccessToken, ActionItem, Status, TokenKind, User, Web
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 IGNORED = ("BEGIN", "SAVEPOINT", "RELEASE", "PRAGMA", "COMMIT", "ROLLBACK")
 API_TOKEN = "tlb_bench_api_token_0123456789abcdef"  # inserted as a hashed API token for E6
-PAGES = ("R1", "R2", "E1", "E1c", "E2", "E2d", "E2k", "E2f", "E3", "E4", "E5", "E6", "E7")
+PAGES = ("R1", "R2", "E1", "E1c", "E2", "E2d", "E2k", "E2f", "E3", "E4", "E5", "E6", "E7", "E8")
 LABELS = {
     "R1": "floor: constant view", "R2": "floor: base layout, signed in",
     "E1": "/dashboard", "E1c": "/dashboard after a write",
     "E2": "/items page 1", "E2d": "/items deep page", "E2k": "/items deep page via Next", "E2f": "/items filter + search",
     "E3": "/items/<id> long history", "E4": "POST /items/<id>/status", "E5": "/my busy member",
-    "E6": "/api/v1/items", "E7": "/items/export.xlsx big webinar",
+    "E6": "/api/v1/items", "E7": "/items/export.xlsx big webinar", "E8": "/board every item",
 }
 # Pages still being written elsewhere: a 404 means "not there yet", not an error.
 OPTIONAL = {"E1", "E1c", "E6"}
@@ -188,6 +188,7 @@ def run(database_url: str, instance_path: str, budget: Budget, log=print) -> dic
         "E5": (lambda: busy.get("/my"), 200),
         "E6": (lambda: head.get("/api/v1/items", headers={"Authorization": f"Bearer {API_TOKEN}"}), 200),
         "E7": (lambda: head.get(f"/items/export.xlsx?webinar={marks.big_webinar}"), 200),
+        "E8": (lambda: head.get("/board"), 200),
     }
     results = {}
     for name in PAGES:

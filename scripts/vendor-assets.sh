@@ -6,6 +6,8 @@ BOOTSTRAP_VERSION=5.3.9
 CHARTJS_VERSION=4.6.1
 # IndexedDB as promises for the offline queue (tracker/static/js/outbox.js): 600 bytes, no build step.
 IDB_KEYVAL_VERSION=6.3.0
+# Drag and drop of the board (/board): pointer and touch events, no dependencies.
+SORTABLEJS_VERSION=1.15.7
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 vendor="$root/tracker/static/vendor"
@@ -32,9 +34,14 @@ fetch idb-keyval "$IDB_KEYVAL_VERSION"
 mkdir -p "$vendor/idb-keyval"
 cp "$work/idb-keyval/dist/index.js" "$work/idb-keyval/LICENCE" "$vendor/idb-keyval/"
 
+fetch sortablejs "$SORTABLEJS_VERSION"
+mkdir -p "$vendor/sortablejs"
+cp "$work/sortablejs/Sortable.min.js" "$work/sortablejs/LICENSE" "$vendor/sortablejs/"
+
 cat > "$vendor/VERSIONS" <<EOV
 bootstrap $BOOTSTRAP_VERSION
 chart.js $CHARTJS_VERSION
 idb-keyval $IDB_KEYVAL_VERSION
+sortablejs $SORTABLEJS_VERSION
 EOV
-echo "Vendored bootstrap $BOOTSTRAP_VERSION, chart.js $CHARTJS_VERSION and idb-keyval $IDB_KEYVAL_VERSION into $vendor"
+echo "Vendored bootstrap $BOOTSTRAP_VERSION, chart.js $CHARTJS_VERSION, idb-keyval $IDB_KEYVAL_VERSION and sortablejs $SORTABLEJS_VERSION into $vendor"

@@ -14,7 +14,7 @@ def test_bench_runs_end_to_end_on_a_tiny_dataset(tmp_path):
 
     (measured,) = results["runs"]
     pages = measured["inprocess"]
-    for name in ("R1", "R2", "E1", "E1c", "E2", "E2d", "E2f", "E3", "E4", "E5", "E7"):
+    for name in ("R1", "R2", "E1", "E1c", "E2", "E2d", "E2f", "E3", "E4", "E5", "E7", "E8"):
         assert pages[name]["errors"] == 0, (name, pages[name]["statuses"])
         assert pages[name]["reps"] >= 2
     assert pages["R1"]["queries"] == 0

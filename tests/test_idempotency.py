@@ -1,4 +1,5 @@
 """Idempotency-Key on API writes: a request replayed with its key is applied once and answered the same."""
+import io
 import uuid
 from datetime import timedelta
 
@@ -148,7 +149,8 @@ def test_a_browser_session_still_needs_its_csrf_token_to_replay(app, client, use
 def test_the_openapi_document_describes_the_header(client):
     document = client.get("/api/v1/openapi.json").get_json()
     for path, method in [("/items/{item_id}/status", "post"), ("/items/{item_id}", "patch"),
-                         ("/items/{item_id}/comments", "post"), ("/items", "post"), ("/webinars", "post")]:
+                         ("/items/{item_id}/comments", "post"), ("/items/{item_id}/evidence", "post"),
+                         ("/items", "post"), ("/webinars", "post")]:
         names = [p["name"] for p in document["paths"][path][method]["parameters"]]
         assert "Idempotency-Key" in names
 
@@ -172,3 +174,25 @@ def test_the_same_request_sent_at_once_from_two_tabs_is_applied_once(app, tokens
     assert [status for status, _id in answers] == [201] * 4
     assert len({comment_id for _status, comment_id in answers}) == 1
     assert _count(app, Comment) == 1
+
+
+def test_a_replayed_evidence_upload_stores_one_file(app, client, tokens, sample):
+    """A multipart upload sent again (a new boundary, the same fields and file) is the same request."""
+    from tests.evidence_samples import picture
+    from tracker.models import EvidenceFile
+
+    url, key = f"/api/v1/items/{sample['item1']}/evidence", "foto-bukti-kapal-1"
+    photo = picture("JPEG")
+
+    def upload(note: str):
+        return client.post(url, data={"file": (io.BytesIO(photo), "rapat.jpg"), "note": note},
+                           headers={"Authorization": f"Bearer {tokens['anggota']}", "Idempotency-Key": key},
+                           content_type="multipart/form-data")
+
+    first, again = upload("Foto rapat"), upload("Foto rapat")
+    assert first.status_code == again.status_code == 201
+    assert again.headers["Idempotent-Replayed"] == "true" and again.get_json() == first.get_json()
+    assert _count(app, EvidenceFile) == 1
+    assert _count(app, ItemHistory, ItemHistory.kind == HistoryKind.EVIDENCE_ADDED) == 1
+    other = upload("Foto rapat, catatan lain")  # the same key for another request
+    assert other.status_code == 422 and _count(app, EvidenceFile) == 1

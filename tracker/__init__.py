@@ -73,6 +73,7 @@ def _register_blueprints(app: Flask) -> None:
         api,
         api_items,  # noqa: F401 - its routes join the `api` blueprint when imported
         auth,
+        board,
         calendar,
         dashboard,
         decisions,
@@ -88,7 +89,7 @@ def _register_blueprints(app: Flask) -> None:
         webinars,
     )
 
-    for module in (auth, main, admin, settings, profile, webinars, items, evidence, lists, dashboard, decisions,
+    for module in (auth, main, admin, settings, profile, webinars, items, evidence, lists, board, dashboard, decisions,
                    reports, calendar, verify, api, pwa):
         app.register_blueprint(module.bp)
 

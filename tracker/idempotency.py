@@ -41,15 +41,34 @@ def parse_key(value: str) -> str | None:
 
 
 def request_fingerprint() -> str:
-    """sha256 of the method, the path and the body (JSON compared by value, not by spacing)."""
+    """sha256 of the method, the path and the body (JSON compared by value, not by spacing).
+
+    A multipart body (an evidence file) is compared by its fields and files: a browser sending the
+    same FormData again chooses a new boundary, so its bytes differ while the request is the same.
+    """
+    digest = hashlib.sha256(f"{request.method} {request.path}\n".encode())
+    if request.mimetype == "multipart/form-data":
+        _digest_form(digest)
+        return digest.hexdigest()
     raw = request.get_data(cache=True)
     try:
         body = json.dumps(json.loads(raw), sort_keys=True, separators=(",", ":")).encode()
     except (ValueError, RecursionError):  # not JSON: the bytes as sent
         body = raw
-    digest = hashlib.sha256(f"{request.method} {request.path}\n".encode())
     digest.update(body)
     return digest.hexdigest()
+
+
+def _digest_form(digest) -> None:
+    """Add a multipart body's fields and files (name, file name, content) to the digest, in name order."""
+    fields = sorted((name, values) for name, values in request.form.lists())
+    digest.update(json.dumps(fields).encode())
+    for name, upload in sorted(request.files.items(multi=True), key=lambda pair: pair[0]):
+        digest.update(json.dumps([name, upload.filename or ""]).encode())
+        while chunk := upload.stream.read(64 * 1024):
+            digest.update(chunk)
+        upload.stream.seek(0)  # the view reads the file again
+        digest.update(b"\n")
 
 
 def _stored(user_id: int, key: str) -> IdempotencyKey | None:

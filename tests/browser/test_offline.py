@@ -256,3 +256,75 @@ def test_another_user_on_the_same_phone_sees_nothing_of_the_first(open_page, app
     assert _kept_pages(page) == sorted(["/my", f"/items/{sample['item1']}", f"/items/{sample['item2']}"])
     assert page.locator("html").get_attribute("data-outbox") == "0"  # the first user's change is gone
     assert len(_history(app, sample["item1"], HistoryKind.COMMENT)) == 0  # and was never sent as me
+
+
+def test_an_evidence_photo_taken_offline_waits_and_arrives_once(open_page, app, sample, tmp_path):
+    from tests.evidence_samples import picture
+    from tracker.models import EvidenceFile
+
+    item_id = sample["item1"]
+    page = open_page("phone")
+    sign_in(page, "anggota", PASSWORD)
+    _ready_offline(page)
+    photo = tmp_path / "rapat-di-mamuju.jpg"
+    photo.write_bytes(picture("JPEG", size=(320, 240)))
+
+    page.context.set_offline(True)
+    page.goto(f"/items/{item_id}")
+    page.locator("html[data-outbox-ready]").wait_for(state="attached")
+    evidence = page.locator("#bukti")
+    evidence.get_by_label("Berkas", exact=True).set_input_files(str(photo))
+    evidence.get_by_label("Catatan tentang berkas").fill("Foto rapat koordinasi")
+    evidence.get_by_role("button", name="Lampirkan berkas").click()
+    entry = _outbox_entries(page).first
+    entry.wait_for()
+    assert entry.inner_text().split("\n") == ["S28-01 · Berkas bukti: rapat-di-mamuju.jpg", "Menunggu dikirim"]
+    assert page.evaluate("document.getElementById('evidence-file').files.length") == 0  # the form is cleared
+    with app.app_context():
+        assert db.session.scalar(select(func.count(EvidenceFile.id))) == 0  # nothing has left the phone
+
+    page.context.set_offline(False)
+    page.locator("html[data-outbox='0']").wait_for(state="attached", timeout=SENT_TIMEOUT)
+    page.get_by_text("1 perubahan yang menunggu sudah terkirim.").wait_for()
+    with app.app_context():
+        stored = db.session.scalars(select(EvidenceFile)).all()
+        assert [(row.item_id, row.file_name, row.note) for row in stored] == [
+            (item_id, "rapat-di-mamuju.jpg", "Foto rapat koordinasi")]
+    assert [row.note for row in _history(app, item_id, HistoryKind.EVIDENCE_ADDED)] == ["Foto rapat koordinasi"]
+
+    page.get_by_role("link", name="Muat ulang halaman untuk melihatnya.").click()
+    page.locator("#bukti").get_by_role("link", name="rapat-di-mamuju.jpg", exact=True).wait_for()
+
+
+def test_replaying_the_same_evidence_upload_stores_one_file(open_page, app, sample):
+    from tests.evidence_samples import picture
+    from tracker.models import EvidenceFile
+
+    page = open_page("phone")
+    sign_in(page, "anggota", PASSWORD)
+    page.goto("/my")
+    answers = page.evaluate(
+        """async ([itemId, bytes]) => {
+          const session = await (await fetch('/offline/session')).json();
+          const photo = new Blob([new Uint8Array(bytes)], { type: 'image/jpeg' });
+          const send = () => {  // a new FormData each time: a new multipart boundary, the same request
+            const form = new FormData();
+            form.append('file', photo, 'bukti.jpg');
+            form.append('note', 'Dikirim dua kali dari kapal');
+            return fetch(`/api/v1/items/${itemId}/evidence`, { method: 'POST', body: form,
+              headers: { 'X-CSRFToken': session.csrf_token, 'Idempotency-Key': 'kapal-majene-1' } });
+          };
+          const answers = [];
+          for (const response of [await send(), await send()]) {
+            answers.push([response.status, response.headers.get('Idempotent-Replayed'), (await response.json()).id]);
+          }
+          return answers;
+        }""",
+        [sample["item1"], list(picture("JPEG"))],
+    )
+    assert answers[0][0] == answers[1][0] == 201
+    assert answers[0][1] is None and answers[1][1] == "true"
+    assert answers[0][2] == answers[1][2]
+    with app.app_context():
+        assert db.session.scalar(select(func.count(EvidenceFile.id))) == 1
+    assert len(_history(app, sample["item1"], HistoryKind.EVIDENCE_ADDED)) == 1

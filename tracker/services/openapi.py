@@ -264,14 +264,15 @@ def _list_parameters() -> list[dict]:
     ]
 
 
-def _evidence_path(item_id: dict) -> dict:
-    """POST /items/{item_id}/evidence: a multipart upload, not JSON."""
+def _evidence_path(item_id: dict, key: dict) -> dict:
+    """POST /items/{item_id}/evidence: a multipart upload, not JSON (a replay compares fields and files)."""
     return {"post": {
         "operationId": "attachEvidence", "summary": "Attach an evidence file (bukti dukung) to an item",
         "description": (f"Multipart upload. At most EVIDENCE_MAX_MB (default 10) MB; {file_types.ALLOWED_NAMES} "
                         "only, recognised by content; photos are stored without EXIF; the same file twice on "
-                        "one item is refused (422)."),
-        "parameters": [item_id],
+                        "one item is refused (422). With an Idempotency-Key, the same fields and file sent again "
+                        "(whatever the multipart boundary) get the first answer and store one file."),
+        "parameters": [item_id, key],
         "requestBody": {"required": True, "content": {"multipart/form-data": {
             "schema": _ref("EvidenceUpload"), "encoding": {"file": {"contentType": "application/octet-stream"}}}}},
         "responses": _responses("201", "EvidenceFile", "403", "404", "413", "422"),
@@ -295,7 +296,7 @@ def _item_paths(item_id: dict, key: dict) -> dict:
         "/items/{item_id}/history": {"get": {
             "operationId": "getItemHistory", "summary": "An item's history, oldest first, a page at a time",
             "parameters": [item_id, *HISTORY_PARAMETERS], "responses": _responses("200", "HistoryPage", "404")}},
-        "/items/{item_id}/evidence": _evidence_path(item_id),
+        "/items/{item_id}/evidence": _evidence_path(item_id, key),
         "/items/{item_id}/comments": {"post": {
             "operationId": "addComment", "summary": "Comment on an item", "parameters": [item_id, key],
             "requestBody": _body("CommentCreate"),

@@ -139,6 +139,7 @@ def _texts_in(language_name: str) -> dict:
         "kind_status": _("Status → %(status)s", status="{status}"),
         "kind_comment": _("Comment: %(text)s", text="{text}"),
         "kind_progress": _("Progress %(progress)s %%", progress="{progress}"),
+        "kind_evidence": _("Evidence file: %(name)s", name="{name}"),
         "statuses": {status.value: status_label(status) for status in Status},
     }
 

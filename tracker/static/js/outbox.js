@@ -1,7 +1,8 @@
 /* The outbox: changes made without a connection, kept on the phone (IndexedDB) until they are sent.
  *
- * A form marked data-queue="status|comment|progress" is queued instead of posted while offline (the
- * progress form always goes this way). Each queued change carries its own Idempotency-Key and the item
+ * A form marked data-queue="status|comment|progress|evidence" is queued instead of posted while offline
+ * (the progress form always goes this way). An evidence file is kept as the File itself (IndexedDB
+ * stores Blobs) and sent as multipart/form-data to the API's evidence route. Each queued change carries its own Idempotency-Key and the item
  * version it was made on; it is sent through the JSON API with the session's CSRF token when the
  * connection returns, so sending it twice applies it once. The member's own earlier change to the
  * same item is not a conflict (the later change moves to the version it produced); someone else's
@@ -93,6 +94,13 @@ export function startOutbox(settings, idb) {
       return { ...base, method: 'POST', summary: fill(texts.kind_status, { status: texts.statuses[status] || status }),
         body: { status, version, note: data.get('note') || null, evidence_url: data.get('evidence_url') || null } };
     }
+    if (kind === 'evidence') {
+      const file = data.get('file');
+      if (!(file instanceof File) || !file.size) return null;
+      const note = (data.get('note') || '').trim() || null;
+      return { ...base, method: 'POST', summary: fill(texts.kind_evidence, { name: file.name }), body: { note },
+        file, fileName: file.name };
+    }
     if (kind === 'comment') {
       const text = (data.get('body') || '').trim();
       if (!text) return null;
@@ -141,13 +149,22 @@ export function startOutbox(settings, idb) {
     });
   }
 
+  function requestBody(record) {
+    // A file goes as multipart/form-data (the browser writes its Content-Type); everything else as JSON.
+    if (!record.file) return { body: JSON.stringify(record.body), type: { 'Content-Type': 'application/json' } };
+    const form = new FormData();
+    form.append('file', record.file, record.fileName);
+    if (record.body.note) form.append('note', record.body.note);
+    return { body: form, type: {} };
+  }
+
   async function send(record, csrfToken) {
     let response;
+    const { body, type } = requestBody(record);
     try {
       response = await fetch(record.url, {
-        method: record.method, credentials: 'same-origin', body: JSON.stringify(record.body),
-        headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-CSRFToken': csrfToken,
-          'Idempotency-Key': record.key },
+        method: record.method, credentials: 'same-origin', body,
+        headers: { ...type, Accept: 'application/json', 'X-CSRFToken': csrfToken, 'Idempotency-Key': record.key },
       });
     } catch (error) {
       return 'offline';
@@ -235,7 +252,7 @@ export function startOutbox(settings, idb) {
     const record = recordFrom(form);
     if (!record) return;
     await idb.set(record.key, record, store);
-    if (record.kind === 'comment') form.reset();
+    if (record.kind === 'comment' || record.kind === 'evidence') form.reset();
     say(texts.queued);
     await render();
     await flush({ reload: record.kind === 'progress' });

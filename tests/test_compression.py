@@ -56,3 +56,25 @@ def test_json_api_answers_keep_their_bytes_and_etag(client, users, sample):
     answer = client.get(f"/api/v1/items/{sample['item1']}", headers={"Accept-Encoding": "br, gzip"})
     assert answer.status_code == 200 and "Content-Encoding" not in answer.headers
     assert answer.headers["ETag"].strip('W/"').startswith(f"{sample['item1']}-")
+
+
+def test_a_copy_made_from_an_older_version_is_compressed_again(tmp_path):
+    """A deploy that changed a file but skipped `make static` must not send the old file's .br."""
+    import os
+    import time
+
+    from whitenoise.compress import Compressor
+
+    from tracker.compression import refresh_stale_copies
+
+    script = tmp_path / "js" / "outbox.js"
+    script.parent.mkdir()
+    script.write_text("const version = 1;\n" * 200)
+    Compressor(quiet=True).compress(str(script))
+    assert refresh_stale_copies(tmp_path) == []  # fresh copies are left alone
+    script.write_text("const version = 2;\n" * 200)
+    later = time.time() + 5
+    os.utime(script, (later, later))
+    assert refresh_stale_copies(tmp_path) == [script]
+    assert brotli.decompress((tmp_path / "js" / "outbox.js.br").read_bytes()) == script.read_bytes()
+    assert gzip.decompress((tmp_path / "js" / "outbox.js.gz").read_bytes()) == script.read_bytes()

@@ -32,6 +32,7 @@ class ByteCounter:
         self.app = app
         self.lock = threading.Lock()
         self.records: list[dict] = []
+        self.in_flight = 0  # responses started and not yet closed
 
     def __call__(self, environ, start_response):
         if environ.get("PATH_INFO") == BYTES_URL:
@@ -54,11 +55,18 @@ class ByteCounter:
                 return write(data)
             return counting_write
 
-        return _CountedBody(self.app(environ, counting_start_response), record, self)
+        with self.lock:
+            self.in_flight += 1
+        try:
+            return _CountedBody(self.app(environ, counting_start_response), record, self)
+        except BaseException:
+            self.keep(record)
+            raise
 
     def keep(self, record: dict) -> None:
         with self.lock:
             self.records.append(record)
+            self.in_flight -= 1
 
     def take(self) -> list[dict]:
         """The records since the last take, oldest first; the counter starts again from nothing."""
@@ -87,9 +95,11 @@ class _CountedBody:
 
 
 def taken_bytes():
-    """What the byte counter saw since the last call (and start again): total and each response."""
-    records = current_app.extensions["bench_bytes"].take()
-    return jsonify({"bytes": sum(r["bytes"] for r in records), "responses": records})
+    """What the byte counter saw since the last call (and start again): total, each response, and how
+    many responses are still being sent."""
+    counter = current_app.extensions["bench_bytes"]
+    records = counter.take()
+    return jsonify({"bytes": sum(r["bytes"] for r in records), "responses": records, "in_flight": counter.in_flight})
 
 
 def create_bench_app(config_class: type = Config, count_bytes: bool = False) -> Flask:

@@ -1,7 +1,7 @@
 """`make bench` entry point: every size on SQLite (and PostgreSQL when BENCH_DATABASE_URL is set).
 
     python -m bench.run [--quick] [--sizes 1k,10k,100k] [--databases sqlite,postgresql] [--no-http]
-    python -m bench.run --weight-only --sizes 1k --databases sqlite    (memory and transfer, about a minute)
+    python -m bench.run --weight-only --sizes 1k --databases sqlite    (memory and transfer, about two minutes)
 """
 import argparse
 import json

@@ -67,7 +67,7 @@ test: install-dev
 
 ## Page speed at 1k, 10k and 100k items (QUICK=1: 1k and 10k); PostgreSQL too when BENCH_DATABASE_URL is set.
 bench: install-dev
-	$(BIN)/python -m bench.run $(if $(QUICK),--quick) $(BENCH_ARGS)
+	$(BIN)/python -m bench.run $(if $(QUICK),--quick) $(if $(WEIGHT),--weight-only --sizes 1k) $(BENCH_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check tracker tests bench config.py scripts

@@ -1,9 +1,10 @@
 """Load over real HTTP on loopback: requests per second with wrk or a small threaded client.
 
 Run by bench.run as a subprocess pinned to CPU 0 (the server is on CPU 1):
-    python -m bench.http_load < spec.json    (spec: mode "get" or "status"; prints JSON)
+    python -m bench.http_load < spec.json    (spec: mode "get", "status" or "mixed"; prints JSON)
 """
 import http.client
+import itertools
 import json
 import re
 import shutil
@@ -31,13 +32,13 @@ def _request(base: str, method: str, path: str, headers: dict, body: str | None 
         connection.close()
 
 
-def _tally(results: list[dict], duration: float, expected: int) -> dict:
+def _tally(results: list[dict], duration: float, expected: int | tuple[int, ...]) -> dict:
     statuses: dict[str, int] = {}
     for result in results:
         for code, count in result.items():
             statuses[str(code)] = statuses.get(str(code), 0) + count
     total = sum(statuses.values())
-    ok = statuses.get(str(expected), 0)
+    ok = sum(statuses.get(str(code), 0) for code in (expected if isinstance(expected, tuple) else (expected,)))
     conflicts = statuses.get("409", 0)
     return {"requests": total, "rps": round(ok / duration, 1), "ok": ok, "conflicts": conflicts,
             "errors": total - ok - conflicts, "statuses": statuses, "seconds": round(duration, 2)}
@@ -94,6 +95,29 @@ def run_status(spec: dict) -> dict:
     return _tally(results, time.monotonic() - started, 302)
 
 
+def run_mixed(spec: dict) -> dict:
+    """A fixed number of requests taken in turn from a list of GETs and POSTs, from several threads."""
+    requests, total = spec["requests"], spec["count"]
+    taken = itertools.count()  # next() on it is atomic under the GIL: each request number is served once
+    results = [dict() for _ in range(spec.get("threads", GET_THREADS))]
+
+    def loop(counts: dict) -> None:
+        while (number := next(taken)) < total:
+            request = requests[number % len(requests)]
+            headers = {"Cookie": request["cookie"]}
+            if request.get("body") is not None:
+                headers["Content-Type"] = "application/x-www-form-urlencoded"
+            try:
+                code = _request(spec["base"], request["method"], request["path"], headers, request.get("body"))
+            except OSError as error:
+                code = type(error).__name__
+            counts[code] = counts.get(code, 0) + 1
+
+    started = time.monotonic()
+    _run_threads(loop, results)
+    return _tally(results, time.monotonic() - started, (200, 302))
+
+
 def _run_threads(loop, results: list[dict]) -> None:
     threads = [threading.Thread(target=loop, args=(counts,)) for counts in results]
     for thread in threads:
@@ -134,7 +158,7 @@ def load(spec: dict) -> dict:
 
 def main() -> None:
     spec = json.load(sys.stdin)
-    result = run_get(spec) if spec["mode"] == "get" else run_status(spec)
+    result = {"get": run_get, "status": run_status, "mixed": run_mixed}[spec["mode"]](spec)
     json.dump(result, sys.stdout)
 
 

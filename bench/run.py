@@ -1,6 +1,7 @@
 """`make bench` entry point: every size on SQLite (and PostgreSQL when BENCH_DATABASE_URL is set).
 
     python -m bench.run [--quick] [--sizes 1k,10k,100k] [--databases sqlite,postgresql] [--no-http]
+    python -m bench.run --weight-only --sizes 1k --databases sqlite    (memory and transfer, about two minutes)
 """
 import argparse
 import json
@@ -12,7 +13,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import http_run, inprocess, report
+from bench import http_run, inprocess, report, transfer
 from bench.databases import CACHE_DIR, PostgresStore, SQLiteStore
 from bench.inprocess import Budget
 
@@ -31,6 +32,11 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--http-seconds", type=float, help="duration of each HTTP load")
     parser.add_argument("--writers", type=int, default=8, help="concurrent writers for E4 over HTTP")
     parser.add_argument("--no-http", action="store_true", help="in-process timings only")
+    parser.add_argument("--mixed-requests", type=int, default=http_run.MIXED_REQUESTS,
+                        help="requests of the mixed phase served before the workers' memory is read")
+    parser.add_argument("--no-transfer", action="store_true", help="leave out the Chromium transfer weights")
+    parser.add_argument("--weight-only", action="store_true",
+                        help="only the workers' memory after the mixed phase and the transfer weights")
     parser.add_argument("--no-wrk", action="store_true", help="use the Python client even if wrk exists")
     parser.add_argument("--cache-dir", default=str(CACHE_DIR), help="where datasets are cached")
     parser.add_argument("--output", default=str(RESULTS), help="where to write the results as JSON")
@@ -85,10 +91,13 @@ def _run(args, sizes: list[str], budget: Budget, http_seconds: float, log) -> di
             instance = str(cache_dir / "instance")
             try:
                 run = {"db": store.name, "size": size,
-                       "inprocess": inprocess.run(url, instance, budget, log=log)}
+                       "inprocess": None if args.weight_only else inprocess.run(url, instance, budget, log=log)}
                 if not args.no_http:
                     run["http"] = http_run.run(url, instance, http_seconds, writers=args.writers,
-                                               no_wrk=args.no_wrk, log=log)
+                                               no_wrk=args.no_wrk, mixed_requests=args.mixed_requests,
+                                               loads=not args.weight_only, log=log)
+                    if not args.no_transfer:
+                        run["transfer"] = _transfer(url, instance, log)
             finally:
                 store.drop(url)
             runs.append(run)
@@ -109,6 +118,15 @@ def _run(args, sizes: list[str], budget: Budget, http_seconds: float, log) -> di
     Path(args.output).write_text(json.dumps(results, indent=1, default=str))
     log(f"\nwritten to {args.output} in {results['meta']['seconds']} s")
     return results
+
+
+def _transfer(url: str, instance: str, log) -> dict:
+    """The transfer weights, or why they were skipped (said once on the console too)."""
+    problem = transfer.missing()
+    if problem:
+        log(f"    transfer skipped: {problem}")
+        return {"skipped": problem}
+    return transfer.run(url, instance, log=log)
 
 
 if __name__ == "__main__":

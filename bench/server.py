@@ -12,6 +12,8 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+import psutil
+
 ROOT = Path(__file__).resolve().parent.parent
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
@@ -34,7 +36,8 @@ def free_port() -> int:
 class Gunicorn:
     """A gunicorn master with `workers` sync workers on a free loopback port."""
 
-    def __init__(self, database_url: str, instance_path: str, workers: int = 2):
+    def __init__(self, database_url: str, instance_path: str, workers: int = 2,
+                 factory: str = "create_bench_app()"):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         os.makedirs(instance_path, exist_ok=True)
@@ -42,7 +45,7 @@ class Gunicorn:
                    INSTANCE_PATH=instance_path, SECURITY_LOG_FILE=str(Path(instance_path) / "security.log"))
         gunicorn = str(Path(sys.executable).with_name("gunicorn"))
         command = [gunicorn, "--config", str(ROOT / "bench" / "gunicorn_conf.py"), "--workers", str(workers),
-                   "--bind", f"127.0.0.1:{self.port}", "bench.app:create_bench_app()"]
+                   "--bind", f"127.0.0.1:{self.port}", f"bench.app:{factory}"]
         self.process = subprocess.Popen(pinned(1, command), cwd=ROOT, env=env)
         self._wait_until_healthy(workers)
 
@@ -80,6 +83,17 @@ class Gunicorn:
             if match:
                 peaks.append(round(int(match.group(1)) / 1024, 1))
         return peaks
+
+    def unique_memory_mb(self) -> list[dict]:
+        """USS (memory only this worker holds) and PSS (its fair share of shared pages) of each worker, in MB."""
+        workers = []
+        for pid in self.worker_pids():
+            try:
+                info = psutil.Process(pid).memory_full_info()
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
+                continue
+            workers.append({"pid": pid, "uss_mb": round(info.uss / 2**20, 1), "pss_mb": round(info.pss / 2**20, 1)})
+        return workers
 
     def stop(self) -> None:
         if self.process.poll() is None:

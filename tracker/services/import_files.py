@@ -1,0 +1,131 @@
+"""Reading an uploaded spreadsheet (XLSX, ODS or CSV) into a header row and data rows.
+
+The format is told from the content, not the name: XLSX and ODS are zip archives (their member names
+differ), anything else is read as CSV (comma, semicolon or tab; UTF-8, else Windows-1252). Only the
+first sheet counts. Cell values keep their type (numbers, dates) where the format has them.
+"""
+import csv
+import io
+import zipfile
+from dataclasses import dataclass
+
+from tracker.i18n import gettext as _
+from tracker.services.errors import InvalidInput
+
+MAX_BYTES = 10 * 1024 * 1024
+MAX_ROWS = 20000
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+DELIMITERS = ",;\t"
+
+
+@dataclass
+class Table:
+    """The first sheet: its header texts and its data rows, each with its row number in the sheet."""
+
+    headers: list[str]
+    rows: list[tuple[int, list]]
+
+
+def _refuse(message: str) -> InvalidInput:
+    return InvalidInput(message, {"file": message})
+
+
+def file_kind(content: bytes) -> str:
+    """xlsx, ods or csv, from the file's content."""
+    if not content.startswith(b"PK"):
+        return "csv"
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            names = set(archive.namelist())
+            if "mimetype" in names and archive.read("mimetype").strip() == ODS_MIMETYPE:
+                return "ods"
+    except zipfile.BadZipFile:
+        raise _refuse(_("The file is damaged or not a spreadsheet.")) from None
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    raise _refuse(_("This is not a spreadsheet: upload an XLSX, ODS or CSV file."))
+
+
+def _xlsx_rows(content: bytes) -> list[list]:
+    from openpyxl import load_workbook  # only the import needs the reader
+
+    workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    try:
+        sheet = workbook.worksheets[0]
+        return [list(row) for row in sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 2)]
+    finally:
+        workbook.close()
+
+
+def _ods_rows(content: bytes) -> list[list]:
+    from python_calamine import CalamineWorkbook  # Rust reader: fast, small; loaded only here
+
+    workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
+    sheet = workbook.get_sheet_by_index(0)
+    return [list(row) for row in sheet.to_python(nrows=MAX_ROWS + 2)]
+
+
+def decode_text(content: bytes) -> str:
+    """The text of a CSV file: UTF-8 (with or without a BOM), else Windows-1252 (Excel on Windows)."""
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return content.decode("cp1252")
+    except UnicodeDecodeError:
+        raise _refuse(_("The file's text encoding is not UTF-8 or Windows-1252: save it again as CSV UTF-8.")) \
+            from None
+
+
+def _csv_rows(content: bytes) -> list[list]:
+    text = decode_text(content)
+    sample = text[:8192]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=DELIMITERS)
+        delimiter = dialect.delimiter
+    except csv.Error:
+        first = sample.splitlines()[0] if sample else ""
+        delimiter = max(DELIMITERS, key=first.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows = []
+    for row in reader:
+        rows.append(row)
+        if len(rows) > MAX_ROWS + 1:
+            break
+    return rows
+
+
+READERS = {"xlsx": _xlsx_rows, "ods": _ods_rows, "csv": _csv_rows}
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def read_table(content: bytes) -> Table:
+    """The first sheet of the file as a Table, or InvalidInput saying why it cannot be read."""
+    if not content:
+        raise _refuse(_("The file is empty."))
+    if len(content) > MAX_BYTES:
+        raise _refuse(_("The file is too large: at most %(max)d MB.", max=MAX_BYTES // (1024 * 1024)))
+    kind = file_kind(content)
+    try:
+        raw_rows = READERS[kind](content)
+    except InvalidInput:
+        raise
+    except Exception:  # a damaged file raises whatever its reader raises
+        raise _refuse(_("The file is damaged or not a spreadsheet.")) from None
+    numbered = [(number, row) for number, row in enumerate(raw_rows, start=1) if not all(map(_blank, row))]
+    if not numbered:
+        raise _refuse(_("The file has no rows."))
+    (_header_no, header), data = numbered[0], numbered[1:]
+    if len(data) > MAX_ROWS:
+        raise _refuse(_("At most %(max)d rows at once; split the file.", max=MAX_ROWS))
+    headers = ["" if _blank(cell) else str(cell).strip() for cell in header]
+    width = len(headers)
+    while width and not headers[width - 1]:
+        width -= 1
+    headers = headers[:width]
+    rows = [(number, (list(row) + [None] * width)[:width]) for number, row in data]
+    return Table(headers=headers, rows=rows)

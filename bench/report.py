@@ -83,6 +83,7 @@ def check_targets(runs: list[dict]) -> list[dict]:
         _growth_checks(db_name, db_runs, add)
         _ratio_checks(db_name, db_runs, add)
         _http_checks(db_name, db_runs, add)
+        _import_checks(db_name, db_runs, add)
         errors = sum(r.get("errors", 0) for run in db_runs for r in run["inprocess"].values())
         errors += sum(run["http"][n]["errors"] for run in db_runs if run.get("http")
                       for n in ("R1", "R2", "E2", "E3", "E4") if n in run["http"])
@@ -159,6 +160,19 @@ def _http_checks(db_name: str, db_runs: list[dict], add) -> None:
         peak = max(http["memory_mb"]) if http["memory_mb"] else None
         add(db_name, f"peak memory per worker ≤ {MEMORY_LIMIT_MB} MB ({run['size']})", peak, MEMORY_LIMIT_MB,
             peak <= MEMORY_LIMIT_MB if peak else None)
+
+
+def _import_checks(db_name: str, db_runs: list[dict], add) -> None:
+    from bench.imports import RATIO_LIMIT
+
+    for run in db_runs:
+        found = run.get("imports")
+        if not found:
+            continue
+        add(db_name, f"import I10 ≤ {RATIO_LIMIT} × I1 ({run['size']})", found["ratio"], RATIO_LIMIT,
+            found["ratio"] <= RATIO_LIMIT, f"{found['I1']['rows']} and {found['I10']['rows']} rows")
+        errors = found["I1"]["errors"] + found["I10"]["errors"]
+        add(db_name, f"import 0 errors ({run['size']})", errors, 0, errors == 0)
 
 
 def targets_text(checks: list[dict]) -> str:

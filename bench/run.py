@@ -12,7 +12,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import http_run, inprocess, report
+from bench import http_run, imports, inprocess, report
 from bench.databases import CACHE_DIR, PostgresStore, SQLiteStore
 from bench.inprocess import Budget
 
@@ -31,6 +31,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--http-seconds", type=float, help="duration of each HTTP load")
     parser.add_argument("--writers", type=int, default=8, help="concurrent writers for E4 over HTTP")
     parser.add_argument("--no-http", action="store_true", help="in-process timings only")
+    parser.add_argument("--import-rows", default="1000,10000", help="rows of the import cases I1 and I10")
+    parser.add_argument("--no-imports", action="store_true", help="skip the import cases")
     parser.add_argument("--no-wrk", action="store_true", help="use the Python client even if wrk exists")
     parser.add_argument("--cache-dir", default=str(CACHE_DIR), help="where datasets are cached")
     parser.add_argument("--output", default=str(RESULTS), help="where to write the results as JSON")
@@ -89,6 +91,9 @@ def _run(args, sizes: list[str], budget: Budget, http_seconds: float, log) -> di
                 if not args.no_http:
                     run["http"] = http_run.run(url, instance, http_seconds, writers=args.writers,
                                                no_wrk=args.no_wrk, log=log)
+                if not args.no_imports:  # last: the imports add items
+                    rows = tuple(int(n) for n in args.import_rows.split(","))
+                    run["imports"] = imports.run(url, instance, rows, log=log)
             finally:
                 store.drop(url)
             runs.append(run)

@@ -156,7 +156,9 @@ def _find(ctx: Context, row: ImportRow, kind: str, index: NameIndex, text: str, 
 
 def _person(ctx: Context, row: ImportRow, text: str, kind: str):
     person = _find(ctx, row, kind, ctx.lookups.people, text, _("Unknown person “%(name)s”.", name=text))
-    if person is not None and not may_support(person, row.item):
+    # Someone who already holds the item stays (an export of it imports back even after they left).
+    holders = {row.item.owner_id, *(member.id for member in row.item.supporters)} if row.item else set()
+    if person is not None and person.id not in holders and not may_support(person, row.item):
         row.errors.append(_("%(name)s cannot own or support items: they must be an active member or head.",
                             name=person.full_name))
         return None
@@ -214,7 +216,8 @@ def _references(ctx: Context, row: ImportRow, cells: dict) -> None:
     if "owner" in cells:
         text = text_of(cells["owner"])
         owner = _person(ctx, row, text, "person") if text else None
-        values["owner_id"] = owner.id if owner else None
+        if row.item is None or (owner.id if owner else None) != row.item.owner_id:
+            values["owner_id"] = owner.id if owner else None
     if "supporters" in cells:
         found = [_person(ctx, row, name, "person") for name in _supporter_names(ctx, cells["supporters"])]
         row.supporters = list({person.id: person for person in found if person is not None}.values())

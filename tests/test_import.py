@@ -297,3 +297,23 @@ def test_the_sheet_is_read_back_as_written(app):
     assert table.headers == HEADERS and [number for number, _cells in table.rows] == [2, 3]
     workbook = load_workbook(io.BytesIO(xlsx(HEADERS, ROWS)))
     assert workbook.active.max_row == 3
+
+
+def test_checking_costs_the_same_queries_for_few_rows_and_many(app, client, reference, count_queries):
+    client.login("kepala")
+
+    def sheet(new_rows: int) -> bytes:
+        existing = [[f"S28-0{n}", f"Judul baru {n}", 28, "Anggota Uji", "Anggota Dua", "Dinkes", "Tinggi"]
+                    for n in (1, 2, 3)]
+        new = [[f"N-{n}", f"Baru {n}", "Seri 28", "anggota2", "", "Dinas Kesehatan", "rendah"]
+               for n in range(new_rows)]
+        return xlsx(["Kode", "Judul", "Seri", "PIC", "Pendukung", "OPD", "Prioritas"], existing + new)
+
+    counts = []
+    for new_rows in (5, 60):
+        content = sheet(new_rows)
+        with count_queries() as statements:
+            page = upload(client, content).get_data(as_text=True)
+        assert f"{new_rows} tindak lanjut baru, 3 berubah" in page
+        counts.append(len(statements))
+    assert counts[0] == counts[1]

@@ -45,6 +45,7 @@ class ImportRow:
     webinar: Webinar | None = None
     values: dict = field(default_factory=dict)
     supporters: list | None = None
+    owner_name: str | None = None
     status: Status | None = None
     changes: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
@@ -63,6 +64,11 @@ class ImportRow:
     def title(self) -> str:
         """The title the row gives, else the existing item's."""
         return self.values.get("title") or (self.item.title if self.item else "")
+
+    @property
+    def due_date(self):
+        """The due date the row gives, else the existing item's."""
+        return self.values["due_date"] if "due_date" in self.values else getattr(self.item, "due_date", None)
 
 
 @dataclass
@@ -213,9 +219,12 @@ def _identity(ctx: Context, row: ImportRow, cells: dict) -> None:
 def _references(ctx: Context, row: ImportRow, cells: dict) -> None:
     """Owner, supporters, unit and theme by name."""
     lookups, values = ctx.lookups, row.values
+    if row.item is not None and row.item.owner is not None:  # the owner was loaded with the people
+        row.owner_name = row.item.owner.full_name
     if "owner" in cells:
         text = text_of(cells["owner"])
         owner = _person(ctx, row, text, "person") if text else None
+        row.owner_name = owner.full_name if owner else None
         if row.item is None or (owner.id if owner else None) != row.item.owner_id:
             values["owner_id"] = owner.id if owner else None
     if "supporters" in cells:

@@ -9,6 +9,8 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
+from tests.test_dashboard_tallies import _recount as recount
+from tests.test_dashboard_tallies import _tallies as tallies
 from tracker.extensions import db
 from tracker.models import ActionItem, HistoryKind, ImportUpload, ItemHistory, Priority, Status, User
 from tracker.services.history_check import verify_history
@@ -122,6 +124,7 @@ def test_an_xlsx_sheet_is_previewed_then_saved_with_history(app, client, referen
         assert notes and all(note == "Diimpor dari tindak-lanjut.xlsx" for note in notes)
         assert db.session.scalar(select(func.count(ImportUpload.id))) == 0
         assert verify_history().intact
+        assert tallies() == recount()  # the dashboard's counts took the new items in
 
 
 def test_importing_the_same_file_again_updates_by_code(app, client, reference):

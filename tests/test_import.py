@@ -320,3 +320,10 @@ def test_checking_costs_the_same_queries_for_few_rows_and_many(app, client, refe
         assert f"{new_rows} tindak lanjut baru, 3 berubah" in page
         counts.append(len(statements))
     assert counts[0] == counts[1]
+
+
+def test_the_exports_formula_guard_is_taken_off_a_csv_cell():
+    from tracker.services.import_files import read_table
+
+    table = read_table("Judul;Sumber\r\n'=SUM(A1) rapat;'-catatan\r\n'biasa;x\r\n".encode())
+    assert [cells for _number, cells in table.rows] == [["=SUM(A1) rapat", "-catatan"], ["'biasa", "x"]]

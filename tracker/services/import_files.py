@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from tracker.i18n import gettext as _
 from tracker.services.errors import InvalidInput
+from tracker.services.exports import FORMULA_START
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20000
@@ -69,6 +70,11 @@ def decode_text(content: bytes) -> str:
             from None
 
 
+def _unguarded(cell: str) -> str:
+    """A cell without the apostrophe our CSV export puts before text a spreadsheet would run as a formula."""
+    return cell[1:] if cell[:1] == "'" and cell[1:2] in FORMULA_START else cell
+
+
 def _csv_rows(content: bytes) -> list[list]:
     text = decode_text(content)
     sample = text[:8192]
@@ -81,7 +87,7 @@ def _csv_rows(content: bytes) -> list[list]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows = []
     for row in reader:
-        rows.append(row)
+        rows.append([_unguarded(cell) for cell in row])
         if len(rows) > MAX_ROWS + 1:
             break
     return rows

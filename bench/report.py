@@ -133,6 +133,7 @@ def check_targets(runs: list[dict]) -> list[dict]:
             _ratio_checks(db_name, db_runs, add)
         _http_checks(db_name, db_runs, add)
         _transfer_checks(db_name, db_runs, add)
+        _import_checks(db_name, db_runs, add)
         errors = sum(r.get("errors", 0) for run in db_runs for r in (run.get("inprocess") or {}).values())
         errors += sum(run["http"][n]["errors"] for run in db_runs if run.get("http")
                       for n in HTTP_LOADS if n in run["http"])
@@ -232,6 +233,19 @@ def _transfer_checks(db_name: str, db_runs: list[dict], add) -> None:
             value = my[f"{visit}_kb"] if my else None
             add(db_name, f"{visit} visit of /my at 360 px ≤ {limit} KB transferred ({run['size']})", value, limit,
                 value <= limit if value is not None else None, transfer.get("skipped", ""))
+
+
+def _import_checks(db_name: str, db_runs: list[dict], add) -> None:
+    from bench.imports import RATIO_LIMIT
+
+    for run in db_runs:
+        found = run.get("imports")
+        if not found:
+            continue
+        add(db_name, f"import I10 ≤ {RATIO_LIMIT} × I1 ({run['size']})", found["ratio"], RATIO_LIMIT,
+            found["ratio"] <= RATIO_LIMIT, f"{found['I1']['rows']} and {found['I10']['rows']} rows")
+        errors = found["I1"]["errors"] + found["I10"]["errors"]
+        add(db_name, f"import 0 errors ({run['size']})", errors, 0, errors == 0)
 
 
 def targets_text(checks: list[dict]) -> str:

@@ -13,7 +13,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import http_run, inprocess, report, transfer
+from bench import http_run, imports, inprocess, report, transfer
 from bench.databases import CACHE_DIR, PostgresStore, SQLiteStore
 from bench.inprocess import Budget
 
@@ -37,6 +37,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--no-transfer", action="store_true", help="leave out the Chromium transfer weights")
     parser.add_argument("--weight-only", action="store_true",
                         help="only the workers' memory after the mixed phase and the transfer weights")
+    parser.add_argument("--import-rows", default="1000,10000", help="rows of the import cases I1 and I10")
+    parser.add_argument("--no-imports", action="store_true", help="skip the import cases")
     parser.add_argument("--no-wrk", action="store_true", help="use the Python client even if wrk exists")
     parser.add_argument("--cache-dir", default=str(CACHE_DIR), help="where datasets are cached")
     parser.add_argument("--output", default=str(RESULTS), help="where to write the results as JSON")
@@ -98,6 +100,9 @@ def _run(args, sizes: list[str], budget: Budget, http_seconds: float, log) -> di
                                                loads=not args.weight_only, log=log)
                     if not args.no_transfer:
                         run["transfer"] = _transfer(url, instance, log)
+                if not args.no_imports and not args.weight_only:  # last: the imports add items
+                    rows = tuple(int(n) for n in args.import_rows.split(","))
+                    run["imports"] = imports.run(url, instance, rows, log=log)
             finally:
                 store.drop(url)
             runs.append(run)

@@ -68,6 +68,9 @@ MATRIX = {
     ("webinars.edit", "POST"): outcome(LEADS),
     ("webinars.bulk", "GET"): outcome(LEADS),
     ("webinars.bulk", "POST"): outcome(LEADS),
+    # Import of a sheet (the matrix posts no file: refused with 422, nothing kept).
+    ("imports.index", "GET"): outcome(LEADS),
+    ("imports.index", "POST"): outcome(LEADS),
     ("items.new", "GET"): outcome(WRITERS),
     ("items.new", "POST"): outcome(WRITERS),
     ("items.detail", "GET"): outcome(SIGNED_IN),
@@ -160,6 +163,7 @@ def _form_data(endpoint: str, ids: dict) -> dict:
         "webinars.new": {"series": "99", "title": "Seri uji", "held_on": "2024-02-01"},
         "webinars.edit": {"series": "28", "title": "Seri 28", "held_on": "2023-12-18"},
         "webinars.bulk": {"lines": "Satu tindak lanjut", "action": "preview"},
+        "imports.index": {"action": "upload"},
         "main.set_language": {"language": "id"},
         "auth.login": {"username": "x", "password": "y"},
     }.get(endpoint, {})

@@ -18,7 +18,7 @@ def test_bench_runs_end_to_end_on_a_tiny_dataset(tmp_path, cache_dir):
     results = run.main([
         "--sizes", "tiny", "--databases", "sqlite", "--seconds", "0.05", "--min-reps", "2",
         "--http-seconds", "1", "--writers", "2", "--no-wrk", "--mixed-requests", "60", "--no-transfer",
-        "--cache-dir", str(cache_dir), "--output", str(output),
+        "--import-rows", "10,100", "--cache-dir", str(cache_dir), "--output", str(output),
     ], log=lambda *args: None)
 
     (measured,) = results["runs"]
@@ -27,6 +27,8 @@ def test_bench_runs_end_to_end_on_a_tiny_dataset(tmp_path, cache_dir):
         assert pages[name]["errors"] == 0, (name, pages[name]["statuses"])
         assert pages[name]["reps"] >= 2
     assert pages["R1"]["queries"] == 0
+    imported = measured["imports"]
+    assert imported["I1"]["errors"] == 0 and imported["I10"]["errors"] == 0 and imported["I10"]["rows"] == 100
     http = measured["http"]
     assert http["R1"]["ok"] > 0 and http["E3"]["ok"] > 0
     assert http["E4"]["ok"] > 0 and http["E4"]["errors"] == 0

@@ -78,6 +78,7 @@ def _register_blueprints(app: Flask) -> None:
         dashboard,
         decisions,
         evidence,
+        imports,
         items,
         lists,
         main,
@@ -89,14 +90,14 @@ def _register_blueprints(app: Flask) -> None:
         webinars,
     )
 
-    for module in (auth, main, admin, settings, profile, webinars, items, evidence, lists, board, dashboard, decisions,
-                   reports, calendar, verify, api, pwa):
+    for module in (auth, main, admin, settings, profile, webinars, items, evidence, imports, lists, board, dashboard,
+                   decisions, reports, calendar, verify, api, pwa):
         app.register_blueprint(module.bp)
 
 
 def _register_helpers(app: Flask) -> None:
     """Template helpers, error pages and the flask commands."""
-    from tracker import badges, cli, display, errors, navigation, permissions, reminders_cli
+    from tracker import badges, cli, display, errors, import_cli, navigation, permissions, reminders_cli
 
     permissions.register_template_helpers(app)
     navigation.register(app)
@@ -105,6 +106,7 @@ def _register_helpers(app: Flask) -> None:
     errors.register(app)
     cli.register(app)
     reminders_cli.register(app)
+    import_cli.register(app)
 
 
 def _resolve_secret_key(app: Flask) -> None:

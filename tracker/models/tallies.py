@@ -103,22 +103,34 @@ def _postgresql_statements(every_item: bool) -> list[str]:
              "ON CONFLICT (grain, key, status) DO UPDATE SET n = item_tallies.n + EXCLUDED.n;")
     both = f"{_values('postgresql', 'OLD', -1)}, {_values('postgresql', 'NEW', 1)}"
     if every_item:
-        insert, delete, update = (apply.format(values=values, where="") for values in (
-            _values('postgresql', 'NEW', 1), _values('postgresql', 'OLD', -1), both))
+        delete, update = (apply.format(values=values, where="") for values in (_values('postgresql', 'OLD', -1), both))
     else:
         # delta -1 rows are OLD's, +1 rows NEW's: each side counts only when that row is visible.
         sides = f"WHERE (delta < 0 AND {VISIBLE.format(row='OLD')}) OR (delta > 0 AND {VISIBLE.format(row='NEW')}) "
-        insert = f"IF {VISIBLE.format(row='NEW')} THEN {apply.format(values=_values('postgresql', 'NEW', 1), where='')} END IF;"
         delete = f"IF {VISIBLE.format(row='OLD')} THEN {apply.format(values=_values('postgresql', 'OLD', -1), where='')} END IF;"
         update = apply.format(values=both, where=sides)
+    # Inserts are counted once per statement from its transition table: one upsert per tally, however many
+    # rows the statement adds. Per row, a big import would update the same tally rows thousands of times in
+    # one transaction, and each update walks every earlier version of the row (quadratic in the rows).
+    inserted = ("INSERT INTO item_tallies (grain, key, status, n) "
+                "SELECT change.grain, change.key, change.status, sum(change.delta) FROM inserted "
+                f"CROSS JOIN LATERAL (VALUES {_values('postgresql', 'inserted', 1)}) "
+                "AS change (grain, key, status, delta) "
+                + ("" if every_item else f"WHERE {VISIBLE.format(row='inserted')} ")
+                + "GROUP BY change.grain, change.key, change.status "
+                "ORDER BY change.grain, change.key, change.status "
+                "ON CONFLICT (grain, key, status) DO UPDATE SET n = item_tallies.n + EXCLUDED.n;")
     return [
         "CREATE OR REPLACE FUNCTION item_tallies_change() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-        f"IF TG_OP = 'INSERT' THEN {insert} "
-        f"ELSIF TG_OP = 'DELETE' THEN {delete} "
+        f"IF TG_OP = 'DELETE' THEN {delete} "
         f"ELSIF {changed} THEN {update} "
         "END IF; RETURN NULL; END $$",
-        f"CREATE TRIGGER item_tallies_change AFTER INSERT OR DELETE OR UPDATE OF {', '.join(columns)} "
+        f"CREATE TRIGGER item_tallies_change AFTER DELETE OR UPDATE OF {', '.join(columns)} "
         "ON action_items FOR EACH ROW EXECUTE FUNCTION item_tallies_change()",
+        f"CREATE OR REPLACE FUNCTION item_tallies_insert() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN {inserted} "
+        "RETURN NULL; END $$",
+        "CREATE TRIGGER item_tallies_insert AFTER INSERT ON action_items REFERENCING NEW TABLE AS inserted "
+        "FOR EACH STATEMENT EXECUTE FUNCTION item_tallies_insert()",
     ]
 
 
@@ -131,7 +143,9 @@ def drop_statements(dialect: str) -> list[str]:
     """The DDL that removes the tally triggers (of either schema)."""
     if dialect == "postgresql":
         return ["DROP TRIGGER IF EXISTS item_tallies_change ON action_items",
-                "DROP FUNCTION IF EXISTS item_tallies_change()"]
+                "DROP FUNCTION IF EXISTS item_tallies_change()",
+                "DROP TRIGGER IF EXISTS item_tallies_insert ON action_items",
+                "DROP FUNCTION IF EXISTS item_tallies_insert()"]
     return [f"DROP TRIGGER IF EXISTS item_tallies_{name}"
             for name in ("insert", "delete", "update", "update_old", "update_new")]
 

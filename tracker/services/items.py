@@ -166,8 +166,9 @@ def supporter_ids_raw(members) -> str:
     return ",".join(str(member_id) for member_id in sorted(member.id for member in members))
 
 
-def update_item(item: ActionItem, actor: User, *, version, supporters=None, **changes) -> list[str]:
-    """Apply an edit; every changed field gets its own history row. Returns the changed fields."""
+def update_item(item: ActionItem, actor: User, *, version, supporters=None, note: str | None = None,
+                **changes) -> list[str]:
+    """Apply an edit; every changed field gets its own history row (with the note). Returns the changed fields."""
     if not can_edit_item(actor, item):
         raise NotAllowed(_("You may not edit this item."))
     check_version(item, version)
@@ -190,14 +191,14 @@ def update_item(item: ActionItem, actor: User, *, version, supporters=None, **ch
             old = getattr(item, name)
             if raw(old) != raw(value):
                 record(item, actor, EDITABLE_FIELDS[name], field=name, old=raw(old), new=raw(value),
-                       old_label=label_of(name, old), new_label=label_of(name, value))
+                       old_label=label_of(name, old), new_label=label_of(name, value), note=note)
                 setattr(item, name, value)
                 changed.append(name)
         if supporters is not None and supporter_ids_raw(item.supporters) != supporter_ids_raw(supporters):
             record(item, actor, HistoryKind.EDITED, field="supporters",
                    old=supporter_ids_raw(item.supporters), new=supporter_ids_raw(supporters),
                    old_label=", ".join(m.full_name for m in item.supporters) or None,
-                   new_label=", ".join(m.full_name for m in supporters) or None)
+                   new_label=", ".join(m.full_name for m in supporters) or None, note=note)
             item.supporters = list(supporters)
             changed.append("supporters")
     if changed:

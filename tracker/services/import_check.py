@@ -6,12 +6,12 @@ form's (services.items.check_fields) and status changes the workflow's allowed m
 """
 from dataclasses import dataclass, field
 
-from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tracker.display import PRIORITY_TEXT, STATUS_LABELS, STATUS_TEXT
 from tracker.extensions import db
+from tracker.i18n import force_language
 from tracker.i18n import gettext as _
 from tracker.models import ActionItem, Priority, Status, Theme, Unit, User, Webinar
 from tracker.models.rules import may_support
@@ -105,7 +105,7 @@ def _words(enum_cls, texts: dict) -> dict:
     for member in enum_cls:
         names[normal(member.value)] = names[normal(member.name)] = member
     for locale in ("en", "id"):
-        with force_locale(locale):
+        with force_language(locale):
             names.update({normal(_(text)): member for member, text in texts.items()})
     return names
 

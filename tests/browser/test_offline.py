@@ -5,9 +5,10 @@ import re
 from sqlalchemy import func, select
 
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, has_horizontal_scroll, sign_in
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, get_user
 from tracker.extensions import db
 from tracker.models import ActionItem, Comment, HistoryKind, ItemHistory, Status, User
+from tracker.services.history import record
 
 SENT_TIMEOUT = 30_000  # the outbox tries again every few seconds once the connection is back
 
@@ -328,3 +329,29 @@ def test_replaying_the_same_evidence_upload_stores_one_file(open_page, app, samp
     with app.app_context():
         assert db.session.scalar(select(func.count(EvidenceFile.id))) == 1
     assert len(_history(app, sample["item1"], HistoryKind.EVIDENCE_ADDED)) == 1
+
+
+def test_a_repeat_visit_fetches_only_the_items_that_changed(open_page, app, sample):
+    """My tasks asks the worker for its items at their versions: an unchanged item is not fetched again
+    (a phone on a slow line pays for one page, not for every item), a changed one is."""
+    changed, unchanged = sample["item2"], sample["item1"]  # anggota2 owns S28-02 and supports S28-01
+    page = open_page("phone")
+    sign_in(page, "anggota2", PASSWORD)
+    _ready_offline(page)
+    with app.app_context():
+        db.session.get(ActionItem, changed).title = "Pelatihan literasi versi baru"  # a new version
+        # A comment leaves the item at its version: the kept copy stays as it was for up to an hour.
+        record(db.session.get(ActionItem, unchanged), get_user("kepala"),
+               HistoryKind.COMMENT, note="Catatan yang belum dilihat ponsel", changes_item=False)
+        db.session.commit()
+    page.evaluate("document.documentElement.removeAttribute('data-offline-kept')")
+    page.reload()
+    page.locator("html[data-offline-kept]").wait_for(state="attached")
+
+    page.context.set_offline(True)
+    page.goto(f"/items/{changed}")
+    page.get_by_role("heading", level=1, name="S28-02 Pelatihan literasi versi baru").wait_for()
+    page.goto(f"/items/{unchanged}")
+    page.get_by_role("heading", level=1, name="S28-01 Kajian regulasi").wait_for()
+    assert page.locator("html").get_attribute("data-served") == "cache"
+    assert page.get_by_text("Catatan yang belum dilihat ponsel").count() == 0  # kept, not fetched again

@@ -1,5 +1,5 @@
 """One action item: create, detail with history, edit, status, comments, extension requests, delete, restore."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -101,6 +101,7 @@ def render_detail(item: ActionItem, *, status_form=None, comment_form=None, exte
     pending = item.pending_extension
     history, history_more = timeline(item.id, everything=request.args.get("history") == "all")
     current_horizon()  # due badges read it: loaded now, not while the page renders
+    g.tracker_shown_version = item.version  # a copy kept for offline reading names the version it shows
     return render_template(
         "items/detail.html",
         item=item,

@@ -9,7 +9,7 @@ import json
 from functools import cache
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, current_app, g, jsonify, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
@@ -26,6 +26,7 @@ THEME_COLOR = "#0a58ca"  # the navigation bar's blue (static/css/app.css)
 # Pages the service worker may keep for reading offline: their answers name the signed-in user.
 OFFLINE_ENDPOINTS = frozenset({"lists.my", "items.detail"})
 USER_HEADER = "Tindak-Lanjut-User"
+VERSION_HEADER = "Tindak-Lanjut-Version"  # the version of the item a kept item page shows
 # Static files every page needs, cached when the service worker installs.
 PRECACHE = (
     "vendor/bootstrap/bootstrap.min.css", "css/app.css", "vendor/bootstrap/bootstrap.bundle.min.js",
@@ -81,6 +82,7 @@ def service_worker():
         "logout": url_for("auth.logout"),
         "apiPrefix": url_for("api.me").rsplit("/", 1)[0] + "/",
         "userHeader": USER_HEADER,
+        "versionHeader": VERSION_HEADER,
     }
     source = (Path(static_folder) / "js" / "sw.js").read_text(encoding="utf-8")
     body = f"self.TL_SETTINGS = {json.dumps(settings)};\n{source}"
@@ -107,6 +109,8 @@ def name_the_user(response):
     """A page the phone may keep offline says whose it is, so it is never shown to someone else."""
     if request.endpoint in OFFLINE_ENDPOINTS and current_user.is_authenticated and response.status_code == 200:
         response.headers[USER_HEADER] = str(current_user.id)
+        if "tracker_shown_version" in g:
+            response.headers[VERSION_HEADER] = str(g.tracker_shown_version)
     return response
 
 

@@ -25,10 +25,13 @@ async function worker() {
 }
 
 function pagesToKeep() {
-  // My tasks marks itself and the links of its items: they are kept (refreshed) on every visit.
-  if (!document.querySelector('[data-keep-offline-page]')) return [];
-  const links = [...document.querySelectorAll('a[data-keep-offline]')].map((link) => link.href);
-  return [window.location.href, ...links];
+  // My tasks marks itself and the links of its items (with the version each item is at): the worker
+  // fetches only the pages it does not hold at that version, or holds for longer than an hour.
+  if (!document.querySelector('[data-keep-offline-page]')) return null;
+  const links = [...document.querySelectorAll('a[data-keep-offline]')]
+    .map((link) => ({ url: link.href, version: link.dataset.version || null }));
+  // This page itself was kept as it loaded, unless no worker was in charge of it yet (a first visit).
+  return navigator.serviceWorker.controller ? links : [{ url: window.location.href, version: null }, ...links];
 }
 
 async function startWorker() {
@@ -42,8 +45,8 @@ async function startWorker() {
   // Pages kept for someone else (or for nobody, on the sign-in page) are dropped; the offline page
   // stands in for a page that could not be fetched and knows nobody.
   if (!document.querySelector('[data-offline-fallback]')) active.postMessage({ type: 'user', user: settings.user });
-  const urls = settings.user && root.dataset.served !== 'cache' && navigator.onLine ? pagesToKeep() : [];
-  if (urls.length) active.postMessage({ type: 'keep', urls });
+  const urls = settings.user && root.dataset.served !== 'cache' && navigator.onLine ? pagesToKeep() : null;
+  if (urls) active.postMessage({ type: 'keep', urls }); // the worker answers with how many it holds
 }
 
 showBanner();

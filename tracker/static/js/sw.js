@@ -13,6 +13,8 @@ const SETTINGS = self.TL_SETTINGS;
 const STATIC_CACHE = `tl-static-${SETTINGS.version}`;
 const PAGES_PREFIX = 'tl-pages-';
 const MAX_KEPT_PAGES = 60;
+const KEPT_AT = 'Tindak-Lanjut-Kept-At';
+const FRESH_MS = 60 * 60 * 1000; // a page kept at the item's current version is fetched again after an hour
 let generation = 0; // raised when kept pages are dropped: a fetch that started before keeps nothing
 
 self.addEventListener('install', (event) => {
@@ -52,8 +54,18 @@ async function keepPage(url, response, startedAt) {
   if (!user || !response.ok || response.redirected || startedAt !== generation) return false;
   await forgetPages(user); // a page of this user: another user's copies go
   const cache = await caches.open(PAGES_PREFIX + user);
-  await cache.put(pageKey(url), response);
+  const headers = new Headers(response.headers);
+  headers.set(KEPT_AT, String(Date.now()));
+  await cache.put(pageKey(url), new Response(await response.blob(), { status: response.status, headers }));
   return true;
+}
+
+async function stillFresh(url, version) {
+  // Kept at this version of the item (the server names it in a header) within the hour: no need to fetch.
+  const kept = await keptPage(url);
+  if (!kept || version === null) return false;
+  const age = Date.now() - Number(kept.headers.get(KEPT_AT) || 0);
+  return kept.headers.get(SETTINGS.versionHeader) === version && age < FRESH_MS;
 }
 
 async function keptPage(url) {
@@ -110,11 +122,15 @@ self.addEventListener('fetch', (event) => {
   }
 });
 
-async function keepPages(urls, source) {
+async function keepPages(pages, source) {
   const startedAt = generation;
   let kept = 0;
-  for (const url of urls.slice(0, MAX_KEPT_PAGES)) {
+  for (const { url, version } of pages.slice(0, MAX_KEPT_PAGES)) {
     try {
+      if (await stillFresh(url, version)) {
+        kept += 1;
+        continue;
+      }
       const response = await fetch(url, { credentials: 'same-origin' });
       if (await keepPage(url, response, startedAt)) kept += 1;
     } catch (error) {
@@ -127,7 +143,11 @@ async function keepPages(urls, source) {
 self.addEventListener('message', (event) => {
   const message = event.data || {};
   if (message.type === 'keep' && Array.isArray(message.urls)) {
-    event.waitUntil(keepPages(message.urls.filter((url) => typeof url === 'string'), event.source));
+    const pages = message.urls
+      .map((page) => (typeof page === 'string' ? { url: page, version: null } : page))
+      .filter((page) => page && typeof page.url === 'string')
+      .map((page) => ({ url: page.url, version: typeof page.version === 'string' ? page.version : null }));
+    event.waitUntil(keepPages(pages, event.source));
   } else if (message.type === 'user') {
     event.waitUntil(forgetPages(message.user ? String(message.user) : null));
   }

@@ -69,6 +69,7 @@ def _register_blueprints(app: Flask) -> None:
         admin,
         api,
         api_items,  # noqa: F401 - its routes join the `api` blueprint when imported
+        api_notifications,  # noqa: F401 - likewise
         auth,
         calendar,
         dashboard,
@@ -77,6 +78,7 @@ def _register_blueprints(app: Flask) -> None:
         items,
         lists,
         main,
+        notifications,
         profile,
         pwa,
         reports,
@@ -86,7 +88,7 @@ def _register_blueprints(app: Flask) -> None:
     )
 
     for module in (auth, main, admin, settings, profile, webinars, items, evidence, lists, dashboard, decisions,
-                   reports, calendar, verify, api, pwa):
+                   reports, calendar, verify, api, pwa, notifications):
         app.register_blueprint(module.bp)
 
 

@@ -1,7 +1,8 @@
 """The navigation bar: each entry shows only for roles that may open it, some with a count badge.
 
 Badges are counted before a page renders (a context processor), never while it renders, and only
-for the people who see them: a member's or a viewer's page runs no query for them.
+for the people who see them: a member's or a viewer's page runs no query for the heads' queue. Every
+signed-in person's page runs one indexed COUNT of their unread notifications.
 """
 from flask import current_app, g, has_request_context
 from flask_login import current_user
@@ -9,6 +10,7 @@ from flask_login import current_user
 from tracker import permissions
 from tracker.i18n import lazy_gettext as _l
 from tracker.services.decisions import Waiting, waiting_counts
+from tracker.services.inbox import unread_count
 
 # (endpoint, label, predicate); entries whose endpoint is not registered are skipped.
 NAV = [
@@ -18,6 +20,7 @@ NAV = [
     ("webinars.index", _l("Webinars"), lambda user: True),
     ("lists.items", _l("Action items"), lambda user: True),
     ("reports.index", _l("Reports"), permissions.can_view_dashboard),
+    ("notifications.index", _l("Notifications"), lambda user: True),
     ("admin.users", _l("Users"), permissions.can_manage_users),
     ("settings.edit", _l("Settings"), permissions.can_manage_users),
     ("admin.non_working_days", _l("Days off"), permissions.can_manage_users),
@@ -43,6 +46,15 @@ def waiting_decisions() -> Waiting | None:
     return g.tracker_waiting
 
 
+def unread_notifications() -> int:
+    """The signed-in person's unread notifications, counted once per request (0 without badges)."""
+    if not has_request_context() or g.get("tracker_no_badges") or not current_user.is_authenticated:
+        return 0
+    if "tracker_unread" not in g:
+        g.tracker_unread = unread_count(current_user.id)
+    return g.tracker_unread
+
+
 def leave_out_badges() -> None:
     """This request's pages show no badges (error pages: the database may be what failed)."""
     g.tracker_no_badges = True
@@ -51,7 +63,11 @@ def leave_out_badges() -> None:
 def nav_badges() -> dict:
     """Template context: the count shown next to a navigation entry, by endpoint."""
     waiting = waiting_decisions()
-    return {"nav_badges": {"decisions.index": waiting.total} if waiting else {}}
+    badges = {"decisions.index": waiting.total} if waiting else {}
+    unread = unread_notifications()
+    if unread:
+        badges["notifications.index"] = unread
+    return {"nav_badges": badges}
 
 
 def register(app) -> None:

@@ -32,6 +32,8 @@ class User(UserRules, UserMixin, Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     language: Mapped[str] = mapped_column(String(5), default="id")
     reminders_enabled: Mapped[bool] = mapped_column(default=True)
+    # Which notification kinds (models/inbox.py) also reach this person by e-mail, comma-separated.
+    email_events: Mapped[str] = mapped_column(String(200), default="", server_default="")
     unit_id: Mapped[Optional[int]] = mapped_column(ForeignKey("units.id"), index=True)
     # Rotated by logout, password change and deactivation: old session cookies stop working.
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)

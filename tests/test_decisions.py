@@ -346,8 +346,9 @@ def test_the_page_runs_the_same_queries_whatever_the_size_and_none_while_renderi
         template_rendered.disconnect(finished, app)
         before_render_template.disconnect(started, app)
     assert len(_ids_on(page, "item")) == 33 and len(_ids_on(page, "request")) == 32
-    # the user, both counts (one query), the done items, their supporters, their evidence files, the requests
-    assert len(small) == len(large) == 6, large
+    # the user, both counts (one query), the unread notifications, the done items, their supporters, their
+    # evidence files, the requests
+    assert len(small) == len(large) == 7, large
     assert during == []
 
 

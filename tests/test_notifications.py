@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import delete, select
 
-from tests.conftest import get_user
+from tests.conftest import Client, get_user
 from tracker.extensions import db
 from tracker.models import ActionItem, ExtensionRequest, Notification, User
 from tracker.services.deadline_extensions import request_extension
@@ -203,7 +203,7 @@ def test_the_badge_costs_one_count_query_per_page(app, client, quiet, count_quer
 
 def test_the_inbox_comes_in_pages(app, client, quiet, monkeypatch):
     monkeypatch.setattr("tracker.services.inbox.PAGE_SIZE", 2)
-    head = __import__("tests.conftest", fromlist=["Client"]).Client(app.test_client())
+    head = Client(app.test_client())
     head.login("kepala")
     for number in range(5):
         head.submit(f"/items/{quiet['item1']}/comments", {"body": f"Komentar {number}"})
@@ -216,3 +216,19 @@ def test_the_inbox_comes_in_pages(app, client, quiet, monkeypatch):
         url = more.group(1) if more else None
     assert seen == sorted(_notification_ids(app, "anggota"), reverse=True) and len(seen) == 5
     assert client.get("/notifications?before=abc").status_code == 200
+
+
+def test_the_inbox_runs_the_same_queries_whatever_its_length(app, client, quiet, count_queries):
+    head = Client(app.test_client())
+    head.login("kepala")
+    head.submit(f"/items/{quiet['item1']}/comments", {"body": "Satu @anggota"})
+    client.login("anggota")
+    client.get("/notifications")
+    with count_queries() as small:
+        client.get("/notifications")
+    for number in range(30):
+        head.submit(f"/items/{quiet['item2' if number % 2 else 'item3']}/comments", {"body": f"Lagi @anggota {number}"})
+    with count_queries() as large:
+        page = client.get("/notifications").get_data(as_text=True)
+    assert page.count('id="notification-') == 31
+    assert len(small) == len(large)

@@ -1,7 +1,7 @@
 """A head mentions a member in a comment; the member sees the badge, opens the inbox and lands on the item."""
 import re
 
-from tests.browser.conftest import open_menu, sign_in
+from tests.browser.conftest import axe_violations, has_horizontal_scroll, open_menu, sign_in, small_tap_targets
 from tests.conftest import PASSWORD, get_user
 from tracker.extensions import db
 from tracker.models import ActionItem, Notification
@@ -15,7 +15,7 @@ def test_a_mention_reaches_the_member_through_the_badge_and_the_inbox(open_page,
         add_comment(db.session.get(ActionItem, item_id), get_user("kepala"),
                     "Mohon @anggota unggah notulen ke https://sulbarprov.go.id/notulen")
         db.session.commit()
-    page = open_page("phone")
+    page = open_page("phone", bypass_csp=True)
     sign_in(page, "anggota", PASSWORD)
     open_menu(page)
     inbox_link = page.get_by_role("link", name=re.compile("^Notifikasi"))
@@ -23,6 +23,8 @@ def test_a_mention_reaches_the_member_through_the_badge_and_the_inbox(open_page,
     with page.expect_navigation():
         inbox_link.click()
     assert page.get_by_text("Kepala Uji menyebut Anda dalam komentar pada S28-01").is_visible()
+    assert not has_horizontal_scroll(page) and small_tap_targets(page) == []
+    assert axe_violations(page) == []
     with page.expect_navigation():
         page.get_by_role("button", name="Buka S28-01").click()
     assert page.url.endswith(f"/items/{item_id}")

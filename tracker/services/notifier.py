@@ -1,8 +1,9 @@
 """Who hears about a change to an item: one in-app notification per person, made in the change's transaction.
 
 The services that change items call these functions after the change; they never notify the actor,
-nor a deactivated account. Whether a notification also goes out by e-mail is decided now, from the
-recipient's choice in their profile (services/notification_mail.py sends it).
+nor a deactivated account, and a change without an actor (demo data) notifies nobody. Whether a
+notification also goes out by e-mail is decided now, from the recipient's choice in their profile
+(services/notification_mail.py sends it).
 """
 from collections.abc import Iterable
 
@@ -23,14 +24,19 @@ def email_kinds(user: User) -> set[str]:
 
 def notify(item: ActionItem, actor: User | None, kind: Kind, recipients: Iterable[User],
            detail: str | None = None) -> list[User]:
-    """Add one notification per recipient (each once; never the actor, never an inactive account)."""
-    notified, seen = [], {actor.id} if actor is not None else set()
+    """Add one notification per recipient (each once; never the actor, never an inactive account).
+
+    A change without an actor (demo data, fixtures) tells nobody: no one did it.
+    """
+    if actor is None:
+        return []
+    notified, seen = [], {actor.id}
     for person in recipients:
         if person is None or person.id in seen or not person.active:
             continue
         seen.add(person.id)
         db.session.add(Notification(
-            user_id=person.id, actor_id=actor.id if actor is not None else None, item_id=item.id, kind=kind,
+            user_id=person.id, actor_id=actor.id, item_id=item.id, kind=kind,
             detail=detail, email_pending=bool((person.email or "").strip()) and kind.value in email_kinds(person),
         ))
         notified.append(person)

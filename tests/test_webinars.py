@@ -129,8 +129,9 @@ def test_list_query_count_does_not_grow_with_webinars(client, users, db_ctx, cou
     with count_queries() as large:
         page = client.get("/webinars").get_data(as_text=True)
     assert "Seri ke-21" in page
-    # the signed-in user, the one aggregate query, and the head's "needs decision" badge (one query)
-    assert len(large) == len(small) == 3
+    # the signed-in user, the one aggregate query, the head's "needs decision" badge (one query) and the
+    # unread notifications badge
+    assert len(large) == len(small) == 4
 
 
 # --- the detail page --------------------------------------------------------------------------
@@ -205,8 +206,9 @@ def test_detail_query_count_does_not_grow_with_items(client, users, db_ctx, coun
         page = client.get(f"/webinars/{webinar_id}").get_data(as_text=True)
     assert len(table_rows(page, 0)) == 30 and len(table_rows(page, 1)) == 4 + 28
     # the signed-in user, the webinar, its items, the carry-over items, the "due soon" horizon
-    # (the one setting, read by the view before the page renders) and the head's "needs decision" badge
-    assert len(small) == len(large) == 6
+    # (the one setting, read by the view before the page renders), the head's "needs decision" badge and the
+    # unread notifications badge
+    assert len(small) == len(large) == 7
 
 
 def test_unknown_webinar_is_404(client, users):

@@ -295,6 +295,6 @@ def test_report_query_counts_do_not_grow_with_the_data(app, client, users, sampl
     large = {url: count for (size, url), count in counts.items() if size == "large"}
     # /reports: user, webinars, figures, snapshots; a report: user, settings, figures, rows (+ the webinar);
     # each also reads the "due soon" horizon (the setting and the days off, one query); the pages (not the
-    # workbook) also count the head's "needs decision" badge (one query).
-    assert small == large == {"/reports": 6, "/reports/view": 6, "/reports/rekap.xlsx": 5,
-                              f"/reports/view?webinar={sample['webinar']}": 7}
+    # workbook) also count the head's "needs decision" badge (one query) and the unread notifications (one).
+    assert small == large == {"/reports": 7, "/reports/view": 7, "/reports/rekap.xlsx": 5,
+                              f"/reports/view?webinar={sample['webinar']}": 8}

@@ -9,15 +9,17 @@ from datetime import timedelta
 
 import pytest
 from flask import url_for
+from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from tests.conftest import add_user
 from tests.evidence_samples import picture
 from tracker.extensions import db
-from tracker.models import ActionItem, NonWorkingDay, Role, User
+from tracker.models import ActionItem, NonWorkingDay, Notification, NotificationKind, Role, User
 from tracker.services.dashboard import Scope
 from tracker.services.deadline_extensions import request_extension
 from tracker.services.evidence import attach
+from tracker.services.notifier import notify
 from tracker.services.reports import create_snapshot
 from tracker.timeutil import local_today
 
@@ -142,6 +144,13 @@ MATRIX = {
     ("pwa.service_worker", "GET"): outcome(SIGNED_IN, public=True),
     ("pwa.offline", "GET"): outcome(SIGNED_IN, public=True),
     ("pwa.session_state", "GET"): outcome(SIGNED_IN),
+    # The inbox is everyone's own; the notification in the URL is the owner's (another person's is a 404).
+    ("notifications.index", "GET"): outcome(SIGNED_IN),
+    ("notifications.read", "POST"): {**outcome(SIGNED_IN), **{r: "not-found" for r in SIGNED_IN - {"owner"}}},
+    ("notifications.read_all", "POST"): outcome(SIGNED_IN),
+    ("api.notifications", "GET"): api(SIGNED_IN),
+    ("api.notification_read", "POST"): {**api(SIGNED_IN), **{r: "not-found" for r in SIGNED_IN - {"owner"}}},
+    ("api.notifications_read_all", "POST"): api(SIGNED_IN),
 }
 
 
@@ -206,16 +215,20 @@ def ids(app, users, sample):
         day = NonWorkingDay(day=local_today() + timedelta(days=60), description="Cuti bersama")
         db.session.add(day)
         evidence = attach(item, owner, FileStorage(io.BytesIO(picture("PNG")), "foto.png"))
+        notify(item, db.session.get(User, users["kepala"]), NotificationKind.COMMENT, [owner])
         db.session.commit()
+        notification_id = db.session.scalar(select(Notification.id).where(Notification.user_id == owner.id))
         return {"item": item.id, "webinar": sample["webinar"], "user": users["anggota2"],
                 "request": extension.id, "version": item.version, "owner": users["anggota"],
-                "snapshot": snapshot.id, "code": snapshot.verification_code, "day": day.id, "evidence": evidence.id}
+                "snapshot": snapshot.id, "code": snapshot.verification_code, "day": day.id, "evidence": evidence.id,
+                "notification": notification_id}
 
 
 def _url(app, rule, ids) -> str:
     values = {"item_id": ids["item"], "webinar_id": ids["webinar"], "user_id": ids["user"],
               "request_id": ids["request"], "snapshot_id": ids["snapshot"], "token": "tidak-dikenal",
-              "token_id": 999999, "day_id": ids["day"], "evidence_id": ids["evidence"], "code": ids["code"]}
+              "token_id": 999999, "day_id": ids["day"], "evidence_id": ids["evidence"], "code": ids["code"],
+              "notification_id": ids["notification"]}
     with app.test_request_context():
         return url_for(rule.endpoint, **{name: values[name] for name in rule.arguments})
 

@@ -72,6 +72,7 @@ def _register_blueprints(app: Flask) -> None:
         admin,
         api,
         api_items,  # noqa: F401 - its routes join the `api` blueprint when imported
+        api_notifications,  # noqa: F401 - likewise
         auth,
         board,
         calendar,
@@ -82,6 +83,7 @@ def _register_blueprints(app: Flask) -> None:
         items,
         lists,
         main,
+        notifications,
         profile,
         pwa,
         reports,
@@ -91,7 +93,7 @@ def _register_blueprints(app: Flask) -> None:
     )
 
     for module in (auth, main, admin, settings, profile, webinars, items, evidence, imports, lists, board, dashboard,
-                   decisions, reports, calendar, verify, api, pwa):
+                   decisions, reports, calendar, verify, api, pwa, notifications):
         app.register_blueprint(module.bp)
 
 

@@ -130,11 +130,21 @@ class TimelineEntry(NamedTuple):
 
 
 def timeline_entries(rows) -> list[TimelineEntry]:
-    """History rows (services.history.timeline) in words, in one pass rather than per template call."""
+    """History rows (services.history.timeline) in words, in one pass rather than per template call.
+
+    Comments come as HTML with their links and @mentions clickable; every name on the page is looked up
+    in one query.
+    """
+    from tracker.comment_markup import render
+    from tracker.services.mentions import mentioned_names, people_named
+
     system = _("System")
+    comments = [row.note for row in rows if HistoryKind(row.kind) == HistoryKind.COMMENT]
+    people = people_named(set().union(*map(mentioned_names, comments))) if comments else {}
     return [
         TimelineEntry(HistoryKind(row.kind).value, show_datetime(row.created_at), row.actor_name or system,
-                      history_summary(row), row.note)
+                      history_summary(row),
+                      render(row.note, people) if HistoryKind(row.kind) == HistoryKind.COMMENT else row.note)
         for row in rows
     ]
 

@@ -1,7 +1,8 @@
 """The navigation bar: each entry shows only for roles that may open it, some with a count badge.
 
-Badges are counted before a page renders (a context processor), never while it renders, and only
-for the people who see them: a member's or a viewer's page runs no query for them.
+Badges are counted before a page renders, never while it renders: the heads' queue and the person's
+unread notifications are columns of the one query that loads the signed-in user (security.py), and
+the queue is counted only for the people who see it.
 """
 from flask import current_app, g, has_request_context, request, url_for
 from flask_login import current_user
@@ -13,6 +14,7 @@ from tracker.i18n import lazy_gettext as _l
 from tracker.models import User
 from tracker.models.rules import LEAD_ROLES
 from tracker.services.decisions import Waiting, waiting_columns, waiting_counts, waiting_from
+from tracker.services.inbox import unread_column, unread_count
 
 # (endpoint, label, predicate); entries whose endpoint is not registered are skipped. A predicate
 # looks at the user's role only: the menu is built once per role, language and mount point.
@@ -23,6 +25,7 @@ NAV = [
     ("webinars.index", _l("Webinars"), lambda user: True),
     ("lists.items", _l("Action items"), lambda user: True),
     ("reports.index", _l("Reports"), permissions.can_view_dashboard),
+    ("notifications.index", _l("Notifications"), lambda user: True),
     ("admin.users", _l("Users"), permissions.can_manage_users),
     ("settings.edit", _l("Settings"), permissions.can_manage_users),
     ("admin.non_working_days", _l("Days off"), permissions.can_manage_users),
@@ -52,12 +55,14 @@ def badge_columns() -> tuple:
     Each count is guarded by the role that sees it: for anyone else the database answers 0 unread.
     """
     leads = User.role.in_(LEAD_ROLES)
-    return tuple(case((leads, column.element), else_=0).label(column.name) for column in waiting_columns())
+    waiting = tuple(case((leads, column.element), else_=0).label(column.name) for column in waiting_columns())
+    return (*waiting, unread_column(User.id))
 
 
 def keep_badges(row) -> None:
     """Remember the badge counts read along with the signed-in user for this request."""
     g.tracker_waiting = waiting_from(row)
+    g.tracker_unread = int(row.unread or 0)
 
 
 def waiting_decisions() -> Waiting | None:
@@ -69,6 +74,15 @@ def waiting_decisions() -> Waiting | None:
     return g.tracker_waiting
 
 
+def unread_notifications() -> int:
+    """The signed-in person's unread notifications, counted once per request (0 without badges)."""
+    if not has_request_context() or g.get("tracker_no_badges") or not current_user.is_authenticated:
+        return 0
+    if "tracker_unread" not in g:  # a user not loaded through the session (an API token)
+        g.tracker_unread = unread_count(current_user.id)
+    return g.tracker_unread
+
+
 def leave_out_badges() -> None:
     """This request's pages show no badges (error pages: the database may be what failed)."""
     g.tracker_no_badges = True
@@ -77,7 +91,11 @@ def leave_out_badges() -> None:
 def nav_badges() -> dict:
     """Template context: the count shown next to a navigation entry, by endpoint."""
     waiting = waiting_decisions()
-    return {"nav_badges": {"decisions.index": waiting.total} if waiting else {}}
+    badges = {"decisions.index": waiting.total} if waiting else {}
+    unread = unread_notifications()
+    if unread:
+        badges["notifications.index"] = unread
+    return {"nav_badges": badges}
 
 
 def register(app) -> None:

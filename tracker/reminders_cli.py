@@ -1,4 +1,4 @@
-"""Flask commands for cron and scripts: send-reminders, send-digest, create-token."""
+"""Flask commands for cron and scripts: send-reminders, send-digest, send-notifications, create-token."""
 import click
 from flask import Flask
 from flask.cli import with_appcontext
@@ -8,6 +8,7 @@ from tracker.extensions import db
 from tracker.models import TokenKind, User
 from tracker.services.errors import ServiceError
 from tracker.services.mailer import MailError
+from tracker.services.notification_mail import send_notifications
 from tracker.services.reminders import send_digest, send_reminders
 from tracker.services.tokens import create_token
 from tracker.timeutil import local_today, zone_label
@@ -45,6 +46,13 @@ def send_digest_command():
     _run(send_digest, "send-digest")
 
 
+@click.command("send-notifications")
+@with_appcontext
+def send_notifications_command():
+    """Email each person the notifications they chose, one mail per person (idempotent; for cron)."""
+    _run(send_notifications, "send-notifications")
+
+
 @click.command("create-token")
 @click.argument("username")
 @click.option("--name", default="", help="What the token is for, e.g. the system that uses it.")
@@ -63,7 +71,8 @@ def create_token_command(username, name):
 
 
 def register(app: Flask) -> None:
-    """Add the send-reminders, send-digest and create-token commands to `flask`."""
+    """Add the send-reminders, send-digest, send-notifications and create-token commands to `flask`."""
     app.cli.add_command(send_reminders_command)
+    app.cli.add_command(send_notifications_command)
     app.cli.add_command(send_digest_command)
     app.cli.add_command(create_token_command)

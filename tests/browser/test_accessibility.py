@@ -11,7 +11,7 @@ def _pages(sample):
     return {
         "kepala": ["/dashboard", "/items", f"/items/{item}", f"/webinars/{webinar}", f"/items/{item}/edit",
                    "/webinars", "/reports", "/profile"],
-        "anggota": ["/my", f"/items/{item}"],
+        "anggota": ["/my", f"/items/{item}", "/notifications"],
     }
 
 

@@ -19,7 +19,7 @@ from tests.conftest import add_item, add_user, add_webinar
 from tests.evidence_samples import picture
 from tests.live_server import LiveServer
 from tracker.extensions import db
-from tracker.models import ActionItem, Comment, Role, TokenKind, User
+from tracker.models import ActionItem, Comment, Notification, Role, TokenKind, User
 from tracker.services.dashboard import Scope
 from tracker.services.deadline_extensions import request_extension
 from tracker.services.evidence import attach
@@ -104,6 +104,8 @@ def world(app, users, sample):
             "api_a": api_secret_a, "api_b": api_secret_b, "api_head": api_secret_head,
             "calendar": calendar_secret, "inactive": inactive.id, "evidence": evidence.id,
             "comments": db.session.scalar(select(db.func.count(Comment.id))),
+            # anggota2 (item A's supporter) heard of anggota's comment
+            "notification": db.session.scalar(select(Notification.id).where(Notification.user_id == anggota2.id)),
         }
 
 
@@ -112,7 +114,8 @@ def rule_url(app, rule, world: dict) -> str:
     values = {"item_id": world["item_a"], "webinar_id": world["webinar"], "user_id": world["anggota2"],
               "request_id": world["request_a"], "snapshot_id": world["snapshot"], "token_id": world["token_a"],
               "day_id": world["day"], "token": world["calendar"], "code": world["code"], "anything": "tidak-ada",
-              "filename": "css/app.css", "evidence_id": world["evidence"]}
+              "filename": "css/app.css", "evidence_id": world["evidence"],
+              "notification_id": world["notification"]}
     with app.test_request_context():
         return url_for(rule.endpoint, **{name: values[name] for name in rule.arguments})
 

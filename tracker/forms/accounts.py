@@ -1,10 +1,11 @@
 """Forms for sign-in, profile and account administration."""
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, Regexp, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from tracker.forms.base import Form
 from tracker.i18n import lazy_gettext as _l
-from tracker.models import Role
+from tracker.models import NotificationKind, Role
 from tracker.services.passwords import PASSWORD_MAX, password_problem
 
 
@@ -71,6 +72,23 @@ class PreferencesForm(Form):
     reminders_enabled = BooleanField(_l("Send me email reminders about my deadlines"))
     calendar_alarm_days = SelectField(_l("Reminder in my calendar app"), choices=alarm_choices(),
                                       coerce=alarm_days)
+    email_events = SelectMultipleField(
+        _l("Also e-mail me when"), choices=lambda: EMAIL_EVENT_CHOICES, validators=[Optional()],
+        widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
+    )
+
+
+# What each notification kind is, as the profile offers it by e-mail (models/inbox.py).
+EMAIL_EVENT_CHOICES = [
+    (NotificationKind.ASSIGNED.value, _l("someone makes me the owner of an item")),
+    (NotificationKind.SUPPORTER.value, _l("someone makes me a supporting member")),
+    (NotificationKind.STATUS.value, _l("the status of my item changes")),
+    (NotificationKind.DUE_DATE.value, _l("the due date of my item moves")),
+    (NotificationKind.COMMENT.value, _l("someone comments on my item")),
+    (NotificationKind.MENTION.value, _l("someone mentions me (@username)")),
+    (NotificationKind.EXTENSION.value, _l("my request for more time is decided")),
+    (NotificationKind.VERIFY.value, _l("a done item waits for my verification")),
+]
 
 
 class UserForm(Form):

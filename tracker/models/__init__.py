@@ -10,6 +10,7 @@ from tracker.models.enums import (
 from tracker.models.evidence import EvidenceFile
 from tracker.models.idempotency import IdempotencyKey
 from tracker.models.imports import ImportUpload
+from tracker.models.inbox import Notification, NotificationKind
 from tracker.models.items import (
     ActionItem,
     AppendOnlyError,
@@ -30,7 +31,8 @@ from tracker.models.users import User
 from tracker.models.webinars import Webinar
 
 __all__ = [
-    "AccessToken", "EvidenceFile", "IdempotencyKey", "ImportUpload", "ItemTally", "LoginFailure", "NonWorkingDay", "ReportSnapshot", "SentNotification", "Setting", "TokenKind",
+    "AccessToken", "EvidenceFile", "IdempotencyKey", "ImportUpload", "ItemTally", "LoginFailure", "NonWorkingDay",
+    "Notification", "NotificationKind", "ReportSnapshot", "SentNotification", "Setting", "TokenKind",
     "ACTIVE", "CLOSED", "OPEN", "Horizon",
     "ActionItem", "AppendOnlyError", "Base", "Comment", "ExtensionRequest",
     "ExtensionState", "HistoryKind", "ItemHistory", "Priority", "Role", "Status",

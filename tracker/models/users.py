@@ -34,6 +34,8 @@ class User(UserRules, UserMixin, Base):
     reminders_enabled: Mapped[bool] = mapped_column(default=True)
     # The calendar feed's alarm: this many days before a due date at 09.00 (0: on the day; None: no alarm).
     calendar_alarm_days: Mapped[Optional[int]] = mapped_column(default=1, server_default="1")
+    # Which notification kinds (models/inbox.py) also reach this person by e-mail, comma-separated.
+    email_events: Mapped[str] = mapped_column(String(200), default="", server_default="")
     unit_id: Mapped[Optional[int]] = mapped_column(ForeignKey("units.id"), index=True)
     # Rotated by logout, password change and deactivation: old session cookies stop working.
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)

@@ -7,6 +7,7 @@ from tracker.extensions import db
 from tracker.i18n import gettext as _
 from tracker.models import ActionItem, ExtensionRequest, ExtensionState, HistoryKind, User, utcnow
 from tracker.permissions import can_decide_extension, can_request_extension
+from tracker.services import notifier
 from tracker.services.errors import InvalidInput, NotAllowed
 from tracker.services.history import record
 from tracker.services.versions import save
@@ -74,3 +75,4 @@ def decide_extension(extension: ExtensionRequest, actor: User, approve: bool, no
         record(item, actor, HistoryKind.EXTENSION_REJECTED, field="due_date",
                old=item.due_date, new=extension.new_due_date, note=note, changes_item=False)
         db.session.flush()
+    notifier.extension_decided(item, actor, extension.requested_by, approve)

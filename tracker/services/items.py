@@ -17,6 +17,7 @@ from tracker.models import (
 )
 from tracker.models.rules import may_move_due_date
 from tracker.permissions import can_assign, can_comment, can_create_items, can_edit_item
+from tracker.services import notifier
 from tracker.services.errors import InvalidInput, NotAllowed
 from tracker.services.history import record
 from tracker.services.versions import check_version, save
@@ -158,6 +159,7 @@ def create_item(webinar: Webinar, actor: User | None, *, supporters=(), **fields
     db.session.add(item)
     record(item, actor, HistoryKind.CREATED, new=item.code)
     db.session.flush()
+    notifier.created(item, actor)
     return item
 
 
@@ -182,6 +184,7 @@ def update_item(item: ActionItem, actor: User, *, version, supporters=None, note
     if supporters is not None or changes.get("owner_id", item.owner_id) != item.owner_id:
         check_owner_not_supporter(changes.get("owner_id", item.owner_id),
                                   item.supporters if supporters is None else supporters)
+    old_supporter_ids = {member.id for member in item.supporters}
     # One save is one version: no autoflush while the history rows are being written.
     with db.session.no_autoflush:
         changed = []
@@ -203,6 +206,7 @@ def update_item(item: ActionItem, actor: User, *, version, supporters=None, note
             changed.append("supporters")
     if changed:
         save(item)
+        notifier.edited(item, actor, changed, old_supporter_ids)
     return changed
 
 
@@ -219,6 +223,7 @@ def add_comment(item: ActionItem, actor: User, body: str) -> Comment:
     db.session.add(comment)
     record(item, actor, HistoryKind.COMMENT, note=body, changes_item=False)
     db.session.flush()
+    notifier.commented(item, actor, body)
     return comment
 
 

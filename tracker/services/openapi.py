@@ -4,6 +4,7 @@ from flask import current_app
 from tracker.models import HistoryKind, Priority, Role, Status
 from tracker.services import api_json, evidence, file_types
 from tracker.services.item_filter import MAX_PAGE, MAX_QUERY, PER_PAGE_CHOICES, SORTS
+from tracker.services.openapi_notifications import notification_paths, notification_schemas
 
 MAX_ID = api_json.MAX_ID
 
@@ -182,7 +183,8 @@ def _request_schemas() -> dict:
 
 def _schemas() -> dict:
     """Every schema under components/schemas, in the order the document lists them."""
-    return {**_item_schemas(), **_webinar_schemas(), **_other_schemas(), **_request_schemas()}
+    return {**_item_schemas(), **_webinar_schemas(), **_other_schemas(), **_request_schemas(),
+            **notification_schemas(_ref, _object, _ref("UserRef"))}
 
 
 ERROR_TEXT = {
@@ -345,6 +347,7 @@ def openapi_document() -> dict:
                          "responses": _responses("201", "ItemDetail", "403", "413", "422")},
             },
             **_item_paths(item_id, key),
+            **notification_paths(_responses, _id_parameter("notification_id")),
         },
         "components": {
             "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},

@@ -9,6 +9,7 @@ from tracker.i18n import gettext as _
 from tracker.models import ActionItem, HistoryKind, Status, User, utcnow
 from tracker.models.rules import COMPLETED, may_verify
 from tracker.permissions import can_change_status, is_lead
+from tracker.services import notifier
 from tracker.services.errors import InvalidInput, NotAllowed
 from tracker.services.evidence import has_current_files
 from tracker.services.history import record
@@ -91,6 +92,7 @@ def change_status(
     with db.session.no_autoflush:  # one save is one version
         _apply(item, actor, target, note, evidence_url)
     save(item)
+    notifier.status_changed(item, actor)
 
 
 def _apply(item: ActionItem, actor: User, target: Status, note: str | None, evidence_url: str | None) -> None:

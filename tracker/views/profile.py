@@ -14,6 +14,7 @@ from tracker.models import AccessToken, TokenKind, User
 from tracker.security import start_session
 from tracker.services import tokens
 from tracker.services.errors import ServiceError
+from tracker.services.notifier import email_kinds
 from tracker.services.sign_in import check_password, throttled_message
 from tracker.transactions import discard
 from tracker.urls import absolute_url
@@ -57,6 +58,7 @@ def _render(preferences=None, password=None, status=200):
     preferences = preferences or PreferencesForm(
         prefix="pref", language=current_user.language, reminders_enabled=current_user.reminders_enabled,
         calendar_alarm_days=current_user.calendar_alarm_days,
+        email_events=sorted(email_kinds(current_user)),
     )
     password = password or PasswordChangeForm(prefix="pw")
     return render_template("profile/show.html", preferences=preferences, password=password,
@@ -65,13 +67,14 @@ def _render(preferences=None, password=None, status=200):
 
 @bp.route("/profile/preferences", methods=["POST"])
 def preferences():
-    """Save the language, whether reminders are e-mailed, and the calendar feed's alarm."""
+    """Save the language, whether reminders are e-mailed, which notifications are too, and the calendar's alarm."""
     form = PreferencesForm(prefix="pref")
     if not form.validate_on_submit():
         return _render(preferences=form, status=422)
     current_user.language = form.language.data
     current_user.reminders_enabled = form.reminders_enabled.data
     current_user.calendar_alarm_days = form.calendar_alarm_days.data
+    current_user.email_events = ",".join(sorted(set(form.email_events.data or [])))
     session["lang"] = form.language.data
     flash(_("Your preferences were saved."), "success")
     return redirect(url_for("profile.show"))

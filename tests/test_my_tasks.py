@@ -184,8 +184,9 @@ def test_query_count_does_not_grow_with_items(client, users, db_ctx, count_queri
                  if item.is_open and not item.is_overdue(today) and not item.is_due_soon(horizon)]
     assert len(later) > MY_GROUP_LIMIT and len(shown["later"]) == MY_GROUP_LIMIT
     # user, the request's horizon (the "due soon" setting and days off), the numbered ids of the shown
-    # items, those items with webinar/owner/theme/unit, their supporters, the unread notifications badge
-    assert len(small) == len(large) == 6
+    # items, those items with webinar/owner/theme/unit, their supporters (the unread notifications badge
+    # comes with the user)
+    assert len(small) == len(large) == 5
 
 
 def test_the_due_soon_setting_decides_the_soon_group(client, users, db_ctx):

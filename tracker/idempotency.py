@@ -61,9 +61,10 @@ def request_fingerprint() -> str:
 
 def _digest_form(digest) -> None:
     """Add a multipart body's fields and files (name, file name, content) to the digest, in name order."""
-    fields = sorted((name, values) for name, values in request.form.lists())
+    # A crafted part may come without a name: it sorts as "" (never compared with a str).
+    fields = sorted(((name or "", values) for name, values in request.form.lists()), key=lambda pair: pair[0])
     digest.update(json.dumps(fields).encode())
-    for name, upload in sorted(request.files.items(multi=True), key=lambda pair: pair[0]):
+    for name, upload in sorted(request.files.items(multi=True), key=lambda pair: pair[0] or ""):
         digest.update(json.dumps([name, upload.filename or ""]).encode())
         while chunk := upload.stream.read(64 * 1024):
             digest.update(chunk)

@@ -5,12 +5,11 @@ server accepted its mail (committed per person), or when it is read in the app f
 only what is still pending, so the command is idempotent.
 """
 from flask import current_app, render_template
-from flask_babel import force_locale
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 
 from tracker.extensions import db
-from tracker.i18n import ngettext
+from tracker.i18n import force_language, ngettext
 from tracker.models import Notification, User, utcnow
 from tracker.services import inbox
 from tracker.services.mailer import build_message, send_all
@@ -38,7 +37,7 @@ def pending() -> list[tuple[User, list[Notification]]]:
 
 def message(user: User, notifications: list[Notification]):
     """One person's mail in their language: each notification in words with a link to its item."""
-    with force_locale(user.language or current_app.config["BABEL_DEFAULT_LOCALE"]):
+    with force_language(user.language or current_app.config["BABEL_DEFAULT_LOCALE"]):
         entries = [(notification, inbox.describe(notification)) for notification in notifications]
         context = {"user": user, "entries": entries, "item_url": item_url, "base_url": base_url}
         subject = ngettext("Tindak Lanjut: %(num)d new notification", "Tindak Lanjut: %(num)d new notifications",

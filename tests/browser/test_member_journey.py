@@ -54,7 +54,7 @@ def test_member_updates_tasks_on_a_phone(open_page, db_ctx, users):
     assert page.get_by_role("heading", name="Tugas saya").is_visible()  # members land on their tasks
     overdue = page.get_by_role("region", name="Terlambat")
     assert overdue.get_by_role("heading", name="Pola karier berbasis kinerja").is_visible()
-    soon = page.get_by_role("region", name="Segera jatuh tempo")  # the working-day "due soon" setting
+    soon = page.get_by_role("region", name="Mendekati tenggat")  # the working-day "due soon" setting
     assert soon.get_by_role("heading", name="Pelatihan literasi digital ASN").is_visible()
     assert not has_horizontal_scroll(page)
     assert _offscreen_controls(page) == []

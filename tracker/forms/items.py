@@ -10,10 +10,12 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from tracker.display import PRIORITY_LABELS, STATUS_LABELS
 from tracker.extensions import db
 from tracker.forms.base import Form
+from tracker.i18n import gettext as _
 from tracker.i18n import lazy_gettext as _l
 from tracker.models import Priority, Status, Theme, Unit, User, Webinar
 
@@ -30,7 +32,9 @@ class ItemForm(Form):
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=10000)])
     webinar_id = SelectField(_l("Webinar"), coerce=int, validators=[InputRequired()])
     owner_id = SelectField(_l("Owner (penanggung jawab)"), coerce=_optional_int, validators=[Optional()])
-    supporter_ids = SelectMultipleField(_l("Supporting members"), coerce=int, validators=[Optional()])
+    # Checkboxes, not a <select multiple>: a phone has no Ctrl key to pick several (see checkbox_list).
+    supporter_ids = SelectMultipleField(_l("Supporting members"), coerce=int, validators=[Optional()],
+                                        widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
     theme_id = SelectField(_l("Theme"), coerce=_optional_int, validators=[Optional()])
     unit_id = SelectField(_l("Unit (OPD)"), coerce=_optional_int, validators=[Optional()])
     priority = SelectField(_l("Priority"), default=Priority.MEDIUM.value)
@@ -44,7 +48,8 @@ class ItemForm(Form):
     def load_choices(self, language: str = "id") -> None:
         """Fill the select lists from the database (active people, themes and units)."""
         webinars = db.session.execute(select(Webinar.id, Webinar.series, Webinar.title).order_by(Webinar.series.desc()))
-        self.webinar_id.choices = [(w.id, f"Seri {w.series}: {w.title}") for w in webinars]
+        self.webinar_id.choices = [(w.id, _("Series %(series)d: %(title)s", series=w.series, title=w.title))
+                                   for w in webinars]
         people = db.session.execute(
             select(User.id, User.full_name)
             .where(User.may_own)

@@ -177,3 +177,21 @@ def test_my_tasks_due_soon_heading(app, client, users):
     client.login("anggota")
     page = _page(client, "/my")
     assert "Mendekati tenggat" in page and "Segera jatuh tempo" not in page
+
+
+def test_history_names_the_webinar_in_the_readers_language(app, client, users, sample):
+    from tracker.display import history_value
+
+    with app.test_request_context():
+        assert history_value("webinar_id", "1", "Seri 28") == "Seri 28"
+    client.login("kepala")
+    item = _state(app, sample["item1"])
+    with app.app_context():
+        other = add_webinar(series=29, title="Smart ASN")
+        db.session.commit()
+        other_id = other.id
+    data = _edit_data(item, webinar_id=other_id)
+    assert client.submit(f"/items/{sample['item1']}/edit", data, token_from="/items/new").status_code == 302
+    _english(client)
+    page = _page(client, f"/items/{sample['item1']}")
+    assert "Series 28 → Series 29" in page and "Seri 2" not in page

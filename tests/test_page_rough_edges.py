@@ -180,3 +180,18 @@ def test_bulk_line_mistakes_are_named(app, client, users, sample):
     assert "tidak dapat sekaligus menjadi anggota pendukung" in page
     assert "Unit kerja unit:ZZZ tidak dikenal" in page
     assert "Pengguna +@tidakada tidak dikenal" in page
+
+
+def test_a_long_refused_note_does_not_overflow_the_session_cookie(app, client, users, sample):
+    item_id = sample["item1"]
+    client.login("anggota")
+    note = "Catatan panjang dengan huruf é dan 😀 " * 120  # about 4,500 characters, many non-ASCII
+    response = client.submit(f"/items/{item_id}/status", {
+        "status": "selesai", "version": _status(app, item_id)[1], "note": note[:4990], "evidence_url": "bukan"},
+        token_from=f"/items/{item_id}")
+    assert response.status_code == 302
+    cookie = next(value for name, value in response.headers.items()
+                  if name == "Set-Cookie" and value.startswith("session="))
+    assert len(cookie) < 4000  # browsers drop larger cookies, and with it the sign-in
+    page = client.get(f"/items/{item_id}").get_data(as_text=True)
+    assert "Catatan panjang dengan huruf é" in page  # still signed in, the start of the note kept

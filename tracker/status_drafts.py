@@ -2,13 +2,24 @@
 
 The status form answers a refusal with a redirect (post/redirect/get), so a refresh never posts again.
 What the user typed rides along in the session for exactly one page view; the session is a signed
-cookie, so a long note is cut to keep the cookie well under the browsers' 4 KB limit.
+cookie, so a long note is cut to keep the cookie well under the browsers' 4 KB limit (measured as
+the session stores it: JSON with non-ASCII letters escaped, six bytes or more each).
 """
+import json
+
 from flask import session
 
 KEY = "status_draft"
-MAX_NOTE = 1500
-MAX_LINK = 500
+MAX_NOTE = 1200  # bytes of JSON
+MAX_LINK = 400
+
+
+def _fit(text: str | None, limit: int) -> str:
+    """The text, cut so that its JSON form has at most `limit` characters."""
+    text = (text or "")[:limit]
+    while len(json.dumps(text)) > limit:
+        text = text[: len(text) * 3 // 4]
+    return text
 
 
 def keep(item_id: int, status: str | None, note: str | None, evidence_url: str | None,
@@ -16,9 +27,9 @@ def keep(item_id: int, status: str | None, note: str | None, evidence_url: str |
     """Remember a refused status form of this item for the next view of its page."""
     session[KEY] = {
         "item": item_id,
-        "status": (status or "")[:40],
-        "note": (note or "")[:MAX_NOTE],
-        "evidence_url": (evidence_url or "")[:MAX_LINK],
+        "status": _fit(status, 40),
+        "note": _fit(note, MAX_NOTE),
+        "evidence_url": _fit(evidence_url, MAX_LINK),
         "errors": {name: [str(message) for message in messages] for name, messages in errors.items()},
     }
 

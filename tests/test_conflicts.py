@@ -70,7 +70,7 @@ def test_conflicting_field_is_pointed_out(app, client, make_client, users, sampl
     response = client.submit(f"/items/{item_id}/edit", _edit_data(opened, progress=30), token_from="/items/new")
     page = response.get_data(as_text=True)
     assert response.status_code == 409
-    assert "Anda dan mereka sama-sama mengubah" in page
+    assert "Anda dan pengguna lain sama-sama mengubah" in page
     assert "30%" in page and "80%" in page
     assert _state(app, item_id)["progress"] == 80
 

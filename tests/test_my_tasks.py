@@ -77,7 +77,7 @@ def test_groups_and_their_order(client, tasks):
         "later": [tasks["after_soon"], tasks["in30"], tasks["nodue"]],
         "waiting": [tasks["done"]],
     }
-    for heading in ("Terlambat", "Segera jatuh tempo", "Nanti", "Menunggu verifikasi"):
+    for heading in ("Terlambat", "Mendekati tenggat", "Nanti", "Menunggu verifikasi"):
         assert heading in text
     assert "<title>Tugas saya" in text
 
@@ -145,7 +145,7 @@ def test_a_member_without_tasks_is_told_so(client, users):
     client.login("anggota2")
     response = client.get("/my")
     assert response.status_code == 200
-    assert "Tidak ada pekerjaan" in response.get_data(as_text=True)
+    assert "Tidak ada tugas" in response.get_data(as_text=True)
 
 
 def test_navigation_shows_my_tasks_only_to_roles_with_tasks(client, make_client, users):

@@ -122,7 +122,7 @@ def test_unknown_or_malformed_code_is_a_404_page(app, client, users):
         response = client.get(f"/verify/{code}")
         assert response.status_code == 404, code
         page = response.get_data(as_text=True)
-        assert "Tidak ada laporan beku dengan kode verifikasi ini" in page
+        assert "Tidak ada laporan terkunci dengan kode verifikasi ini" in page
     assert client.get("/verify/").status_code == 404
 
 

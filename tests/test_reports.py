@@ -160,7 +160,7 @@ def test_viewer_reads_reports_and_snapshots_but_cannot_freeze(client, make_clien
     snapshot_id = _snapshot(head)
     client.login("pemantau")
     page = client.get("/reports").get_data(as_text=True)
-    assert 'action="/reports/snapshots"' not in page and "Bekukan" not in page
+    assert 'action="/reports/snapshots"' not in page and "Kunci sebagai" not in page
     assert 'method="post"' not in page.split('id="content"')[1]
     assert client.get(f"/reports/snapshots/{snapshot_id}").status_code == 200
     assert client.get(f"/reports/snapshots/{snapshot_id}.pdf").status_code == 200

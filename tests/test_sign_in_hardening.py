@@ -68,7 +68,7 @@ def test_a_distributed_attack_is_refused_everywhere_and_admins_are_told(app, use
     admin = from_address("10.0.0.9")
     assert admin.login("admin").status_code == 302
     page = admin.get("/admin/users").get_data(as_text=True)
-    assert "Serangan masuk sedang berlangsung" in page and "<strong>kepala</strong>" in page
+    assert "Percobaan pembobolan akun sedang berlangsung" in page and "<strong>kepala</strong>" in page
     assert "20 kali gagal masuk" in page
     # Other accounts are untouched.
     assert from_address("10.0.0.10").login("anggota", PASSWORD).status_code == 302
@@ -76,7 +76,7 @@ def test_a_distributed_attack_is_refused_everywhere_and_admins_are_told(app, use
 
 def test_no_attack_warning_without_an_attack(users, client):
     client.login("admin")
-    assert "Serangan masuk" not in client.get("/admin/users").get_data(as_text=True)
+    assert "Percobaan pembobolan akun" not in client.get("/admin/users").get_data(as_text=True)
 
 
 def _login_seconds(client: Client, token: str, username: str) -> float:

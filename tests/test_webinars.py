@@ -168,7 +168,7 @@ def test_detail_shows_the_webinar_its_items_and_exactly_the_open_earlier_items(c
     assert own[0][2] == "Anggota Uji" and own[0][3] == "Baru" and own[0][5] == "40%"
     assert own[1][3] == "Terverifikasi"
     assert 'href="/items/' in page
-    assert "Tindak lanjut terbuka dari webinar sebelumnya" in page
+    assert "Tindak lanjut belum selesai dari webinar sebelumnya" in page
     carried = table_rows(page, 1)
     assert [row[0] for row in carried] == ["S26-01", "S26-02", "S26-03", "S27-01"]
     assert [row[3] for row in carried] == ["Baru", "Dikerjakan", "Terhambat", "Terhambat"]

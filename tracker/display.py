@@ -1,4 +1,5 @@
 """Template helpers that turn item values into words: status, priority and due-date urgency."""
+import re
 from datetime import date
 from typing import NamedTuple
 
@@ -73,8 +74,14 @@ def field_label(field: str | None) -> str:
     return _(text) if text is not None else (field or "")
 
 
+WEBINAR_LABEL = re.compile(r"^Seri (\d{1,9})$")
+
+
 def history_value(field: str | None, value: str | None, label: str | None = None) -> str:
     """A history value as a person reads it: names, Indonesian dates, status words."""
+    if label and field == "webinar_id" and WEBINAR_LABEL.match(label):
+        # History keeps the webinar as "Seri 28"; an English reader sees "Series 28".
+        return _("Series %(series)d", series=int(WEBINAR_LABEL.match(label).group(1)))
     if label:
         return label
     if value is None or value == "":

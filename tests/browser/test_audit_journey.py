@@ -72,8 +72,9 @@ def test_evidence_to_verification_to_a_genuine_report(open_page, db_ctx, users, 
 
     # The head freezes the report; its PDF's QR code opens a public page that says the report is genuine.
     head.goto("/reports")
+    head.get_by_text("Kunci sebagai pemutakhiran data…").click()  # the confirm step opens first
     with head.expect_navigation():
-        head.get_by_role("button", name="Bekukan sebagai pemutakhiran data").click()
+        head.get_by_role("button", name="Ya, kunci laporan ini").click()
     pdf_link = head.get_by_role("link", name="Download PDF").or_(head.get_by_role("link", name="Unduh PDF")).first
     response = head.request.get(pdf_link.get_attribute("href"))
     assert response.ok and response.headers["content-type"].startswith("application/pdf")

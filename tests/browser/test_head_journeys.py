@@ -31,7 +31,7 @@ def test_head_logs_a_webinar_and_its_items_from_the_minutes(open_page, users):
     page.get_by_text("Webinar Seri 29 dibuat.").wait_for()
     assert page.get_by_role("heading", name="Seri 29: Smart ASN dan Transformasi Digital").is_visible()
 
-    page.get_by_role("link", name="Input massal").click()
+    page.get_by_role("link", name="Entri massal").click()
     fixed_due = today + timedelta(days=45)
     page.get_by_label("Tindak lanjut, satu per baris").fill(MINUTES.format(due=fixed_due.isoformat()))
     page.get_by_role("button", name="Pratinjau").click()

@@ -10,12 +10,14 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from tracker.display import PRIORITY_LABELS, STATUS_LABELS
 from tracker.extensions import db
 from tracker.forms.base import Form
 from tracker.i18n import lazy_gettext as _l
 from tracker.models import Priority, Status, Theme, Unit, User, Webinar
+from tracker.services.webinar_picker import option_label
 
 
 def _optional_int(value):
@@ -29,8 +31,10 @@ class ItemForm(Form):
     title = StringField(_l("Action"), validators=[DataRequired(), Length(max=300)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=10000)])
     webinar_id = SelectField(_l("Webinar"), coerce=int, validators=[InputRequired()])
-    owner_id = SelectField(_l("Owner (penanggung jawab)"), coerce=_optional_int, validators=[Optional()])
-    supporter_ids = SelectMultipleField(_l("Supporting members"), coerce=int, validators=[Optional()])
+    owner_id = SelectField(_l("Owner"), coerce=_optional_int, validators=[Optional()])
+    # Checkboxes, not a <select multiple>: a phone has no Ctrl key to pick several (see checkbox_list).
+    supporter_ids = SelectMultipleField(_l("Supporting members"), coerce=int, validators=[Optional()],
+                                        widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
     theme_id = SelectField(_l("Theme"), coerce=_optional_int, validators=[Optional()])
     unit_id = SelectField(_l("Unit (OPD)"), coerce=_optional_int, validators=[Optional()])
     priority = SelectField(_l("Priority"), default=Priority.MEDIUM.value)
@@ -44,7 +48,7 @@ class ItemForm(Form):
     def load_choices(self, language: str = "id") -> None:
         """Fill the select lists from the database (active people, themes and units)."""
         webinars = db.session.execute(select(Webinar.id, Webinar.series, Webinar.title).order_by(Webinar.series.desc()))
-        self.webinar_id.choices = [(w.id, f"Seri {w.series}: {w.title}") for w in webinars]
+        self.webinar_id.choices = [(w.id, option_label(w.series, w.title)) for w in webinars]
         people = db.session.execute(
             select(User.id, User.full_name)
             .where(User.may_own)

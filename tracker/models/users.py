@@ -76,5 +76,5 @@ class User(UserRules, UserMixin, Base):
 
     @property
     def is_head(self) -> bool:
-        """Whether the user is a head (kepala tim kerja)."""
+        """Whether the user is a head (ketua tim kerja)."""
         return self.role == Role.HEAD

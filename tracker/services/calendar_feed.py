@@ -74,7 +74,7 @@ def _event(item: ActionItem, base: str, host: str, stamp: datetime, alarm_days: 
     event.add("dtend", item.due_date + timedelta(days=1))
     event.add("summary", f"{item.code} {item.title}")
     event.add("url", link)
-    event.add("description", _("Due date of %(code)s (Seri %(series)d). Open the item: %(url)s",
+    event.add("description", _("Due date of %(code)s (Series %(series)d). Open the item: %(url)s",
                                code=item.code, series=item.webinar.series, url=link))
     event.add("transp", "TRANSPARENT")
     if alarm_days is not None:

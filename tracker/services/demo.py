@@ -19,7 +19,7 @@ DEMO_EMAIL_DOMAIN = "demo.example.org"
 
 DEMO_USERS = [
     ("admin", "Administrator Aplikasi", Role.ADMIN, None),
-    ("kepala", "Kepala Tim Kerja (demo)", Role.HEAD, "BPSDM"),
+    ("kepala", "Ketua Tim Kerja (demo)", Role.HEAD, "BPSDM"),
     ("anggota", "Anggota Tim Kerja Satu (demo)", Role.MEMBER, "BPSDM"),
     ("anggota2", "Anggota Tim Kerja Dua (demo)", Role.MEMBER, "BKD"),
     ("pemantau", "Pemantau Pimpinan (demo)", Role.VIEWER, None),

@@ -4,6 +4,7 @@ from flask_login import current_user
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from tracker import status_drafts
 from tracker.display import status_label, timeline_entries
 from tracker.extensions import db
 from tracker.forms import (
@@ -36,7 +37,7 @@ from tracker.permissions import (
 from tracker.services import conflicts
 from tracker.services.corrections import delete_item, restore_item
 from tracker.services.deadline_extensions import decide_extension, request_extension
-from tracker.services.errors import ServiceError, StaleVersion
+from tracker.services.errors import NotAllowed, ServiceError, StaleVersion
 from tracker.services.evidence import files_of
 from tracker.services.history import timeline
 from tracker.services.horizon import current_horizon
@@ -95,7 +96,7 @@ def render_detail(item: ActionItem, *, status_form=None, comment_form=None, exte
     live = item.is_visible
     moves = allowed_moves(current_user, item) if live else []
     if status_form is None:
-        status_form = StatusForm(formdata=None, version=item.version)
+        status_form = _status_form(item)
     status_form.limit_to(moves)
     status_form.version.data = item.version
     pending = item.pending_extension
@@ -125,15 +126,32 @@ def render_detail(item: ActionItem, *, status_form=None, comment_form=None, exte
     ), code
 
 
+def _status_form(item: ActionItem) -> StatusForm:
+    """The status form: empty, or as the user sent it just before a refusal (status_drafts)."""
+    draft = status_drafts.take(item.id)
+    if draft is None:
+        return StatusForm(formdata=None, version=item.version)
+    form = StatusForm(formdata=None, status=draft["status"], note=draft["note"], evidence_url=draft["evidence_url"])
+    for name, messages in draft["errors"].items():
+        form[name].errors = list(messages)
+    return form
+
+
 def _refused(item: ActionItem, error: ServiceError, **forms):
-    """Answer a refused change: nothing saved, the page shows the stored item and explains why."""
+    """Answer a refused change: nothing saved, the page shows the stored item and explains why.
+
+    A message that has its place under a field is shown there only; the banner says what has none.
+    """
     discard()
     item = get_item(item.id, deleted_ok=True)
+    placed = False
     for form in forms.values():
         for field, message in error.fields.items():
             if field in form:
                 form[field].errors = list(form[field].errors or []) + [message]
-    return render_detail(item, error=error.message, code=error.status_code, **forms)
+                placed = True
+    banner = _("Please check the form.") if placed else error.message
+    return render_detail(item, error=banner, code=error.status_code, **forms)
 
 
 @bp.route("/<int:item_id>")
@@ -249,13 +267,34 @@ def _edit_conflict(item_id: int, submitted: ItemForm):
     ), 409
 
 
+def _status_refused(item: ActionItem, form: StatusForm, message: str, fields: dict[str, str] | None = None):
+    """Answer a refused status form with a redirect, so that a refresh cannot post it again.
+
+    From My tasks (`next`) the user goes back to the list with the reason; from the item page the
+    form comes back filled in, with each message under its field (shown once, not also in a banner).
+    """
+    discard()
+    errors = {name: list(messages) for name, messages in form.errors.items() if name in form}
+    for name, field_message in (fields or {}).items():
+        if name in form:
+            errors.setdefault(name, []).append(field_message)
+    back = safe_next(request.form.get("next"))
+    if back:
+        reason = " ".join(m for messages in errors.values() for m in messages) or message
+        flash(_("%(code)s was not changed: %(reason)s", code=item.code, reason=reason), "danger")
+        return redirect(f"{back}#task-{item.id}")
+    status_drafts.keep(item.id, form.status.data, form.note.data, form.evidence_url.data, errors)
+    flash(_("Please check the form.") if errors else message, "danger")
+    return redirect(url_for("items.detail", item_id=item.id) + "#status-heading")
+
+
 @bp.route("/<int:item_id>/status", methods=["POST"])
 def status(item_id: int):
     """Move the item to another status the workflow allows for this user."""
     item = get_item(item_id)
     form = StatusForm()
     if not form.validate_on_submit():
-        return render_detail(item, status_form=form, error=_("Please check the form."), code=422)
+        return _status_refused(item, form, _("Please check the form."))
     try:
         change_status(item, current_user, form.status.data, version=form.version.data,
                       note=form.note.data, evidence_url=form.evidence_url.data)
@@ -267,8 +306,10 @@ def status(item_id: int):
             changes=conflicts.changes_since(item, parse_version(form.version.data)),
             still_allowed=form.status.data in [s.value for s in allowed_moves(current_user, item)],
         ), 409
-    except ServiceError as error:
+    except NotAllowed as error:  # not this user's move: a 403 page, as for any forbidden action
         return _refused(item, error, status_form=form)
+    except ServiceError as error:
+        return _status_refused(item, form, error.message, error.fields)
     flash(_("%(code)s is now: %(status)s.", code=item.code, status=status_label(item.status)), "success")
     return redirect(safe_next(request.form.get("next")) or url_for("items.detail", item_id=item.id))
 

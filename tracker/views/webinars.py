@@ -21,6 +21,7 @@ from tracker.services.webinars import (
     webinar_items,
     webinar_summaries,
 )
+from tracker.services.working_days import due_in_working_days
 from tracker.urls import absolute_url
 
 bp = Blueprint("webinars", __name__, url_prefix="/webinars")
@@ -116,5 +117,6 @@ def bulk(webinar_id: int):
         status = 422
     return render_template(
         "webinars/bulk.html", webinar=webinar, form=form, rows=rows, problem=problem,
-        themes=bulk_service.active_themes(),
+        themes=bulk_service.active_themes(), units=bulk_service.active_units(),
+        working_days=due_in_working_days(),
     ), status

@@ -101,6 +101,7 @@ MATRIX = {
     ("verify.report", "GET"): outcome(SIGNED_IN, public=True),
     ("settings.edit", "GET"): outcome({"admin"}),
     ("settings.edit", "POST"): outcome({"admin"}),
+    ("settings.logo", "GET"): outcome({"admin"}),
     ("lists.items", "GET"): outcome(SIGNED_IN),
     # Calendar feed and personal tokens; the feed is public (the secret is in the URL: 404 here).
     ("calendar.feed", "GET"): {**outcome(SIGNED_IN, public=True), **{r: "not-found" for r in ROLES}},

@@ -22,14 +22,14 @@ from tracker.models.reference import Theme, Unit
 from tracker.models.reports import ReportSnapshot
 from tracker.models.rules import ACTIVE, CLOSED, OPEN, Horizon
 from tracker.models.security import LoginFailure
-from tracker.models.settings import NonWorkingDay, Setting
+from tracker.models.settings import NonWorkingDay, Setting, SettingFile
 from tracker.models.tallies import ItemTally
 from tracker.models.tokens import AccessToken, TokenKind
 from tracker.models.users import User
 from tracker.models.webinars import Webinar
 
 __all__ = [
-    "AccessToken", "EvidenceFile", "IdempotencyKey", "ItemTally", "LoginFailure", "NonWorkingDay", "ReportSnapshot", "SentNotification", "Setting", "TokenKind",
+    "AccessToken", "EvidenceFile", "IdempotencyKey", "ItemTally", "LoginFailure", "NonWorkingDay", "ReportSnapshot", "SentNotification", "Setting", "SettingFile", "TokenKind",
     "ACTIVE", "CLOSED", "OPEN", "Horizon",
     "ActionItem", "AppendOnlyError", "Base", "Comment", "ExtensionRequest",
     "ExtensionState", "HistoryKind", "ItemHistory", "Priority", "Role", "Status",

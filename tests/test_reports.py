@@ -92,7 +92,7 @@ def test_xlsx_rekap_reads_back_with_the_right_rows(client, users, report_data):
     assert response.status_code == 200
     assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     workbook = load_workbook(io.BytesIO(response.data))
-    assert workbook.sheetnames == ["Ringkasan", "Tindak lanjut"]
+    assert workbook.sheetnames == ["Ringkasan", "Tindak lanjut", "Per unit (OPD)"]
     summary = [row for row in workbook["Ringkasan"].iter_rows(values_only=True)]
     assert summary[0][0] == DEFAULTS["government_name"] and summary[1][0] == DEFAULTS["agency_name"]
     categories = {row[0]: (row[2], row[3]) for row in summary if row and row[0] in (
@@ -284,8 +284,9 @@ def test_report_query_counts_do_not_grow_with_the_data(app, client, users, sampl
             counts[size, url] = len(statements)
     small = {url: count for (size, url), count in counts.items() if size == "small"}
     large = {url: count for (size, url), count in counts.items() if size == "large"}
-    # /reports: user, webinars, figures, snapshots; a report: user, settings, logo, figures, rows (+ the webinar);
+    # /reports: user, webinars, figures, snapshots; a report: user, settings, logo, figures, units, rows
+    # (+ the webinar);
     # each also reads the "due soon" horizon (the setting and the days off, one query); the pages (not the
     # workbook) also count the head's "needs decision" badge (one query).
-    assert small == large == {"/reports": 6, "/reports/view": 7, "/reports/rekap.xlsx": 6,
-                              f"/reports/view?webinar={sample['webinar']}": 8}
+    assert small == large == {"/reports": 6, "/reports/view": 8, "/reports/rekap.xlsx": 7,
+                              f"/reports/view?webinar={sample['webinar']}": 9}

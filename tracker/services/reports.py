@@ -18,6 +18,7 @@ from tracker.extensions import db
 from tracker.i18n import gettext as _
 from tracker.models import ActionItem, EvidenceFile, ReportSnapshot, Status, Unit, User, Webinar, utcnow
 from tracker.services import dashboard
+from tracker.services import dashboard_units as units
 from tracker.services.dashboard import Scope
 from tracker.services.horizon import load_horizon
 from tracker.services.logo import logo_data_uri
@@ -97,6 +98,7 @@ def build_report(scope: Scope, today: date | None = None) -> dict:
             "position": settings["report_signer_position"],
         },
         "figures": figures,
+        "units": units.sort_units(units.unit_counts(scope, today), None),
         "rows": report_rows(scope, today),
         "frozen": None,
     }
@@ -239,6 +241,22 @@ def write_xlsx(report: dict) -> bytes:
             status_label(row["status"]), row["progress"], _cell(items, row["evidence_url"] or ""),
             row.get("evidence_files", 0),  # snapshots frozen before evidence files have no count
         ])
+    if report.get("units"):  # snapshots frozen before the unit table have none
+        _unit_sheet(workbook, report["units"])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _unit_sheet(workbook, rows: list[dict]) -> None:
+    """The per-unit (OPD) sheet of the rekap: most overdue first, then the lowest completion."""
+    sheet = workbook.create_sheet(_("Per unit (OPD)")[:31])
+    columns = [(_("Unit (OPD)"), 40), (_("Items"), 10), (_("Verified"), 12), (_("Completion (%)"), 14),
+               (_("Overdue"), 12), (_("Blocked"), 12)]
+    for index, (_header, width) in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    print_as_table(sheet)
+    sheet.append([_bold(sheet, header) for header, _width in columns])
+    for row in rows:
+        sheet.append([_cell(sheet, row["name"]), row["items"], row["verified"], row["completion"], row["overdue"],
+                      row["blocked"]])

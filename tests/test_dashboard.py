@@ -314,7 +314,7 @@ def test_query_count_does_not_grow_with_the_data(app, client, users, sample, cou
     # tallies, themes, owners, the dated counts (overdue, due soon, trend), the overdue and blocked lists
     # (one query), the activity, and the head's "needs decision" badge (one query, before rendering).
     assert len(small) == len(large) == 9, large
-    with count_queries() as scoped:  # a period is counted from the items: one more, for the units (OPD)
+    with count_queries() as scoped:  # a period is counted from the items: one more (units and closings)
         client.get("/dashboard?period=this_semester&webinar=1")
     assert len(scoped) <= 10, scoped
     with count_queries() as one_webinar:

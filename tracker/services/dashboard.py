@@ -13,6 +13,7 @@ from tracker.models.rules import CATEGORY_STATUSES
 from tracker.services import dashboard_counts as counts
 from tracker.services import dashboard_tallies as tallies
 from tracker.services import dashboard_units as units
+from tracker.services import projection
 from tracker.services.dashboard_counts import categories, figures, percent, week_starts  # noqa: F401 (public API)
 from tracker.services.dashboard_lists import (  # noqa: F401 (public API)
     ACTIVITY_LIMIT,
@@ -57,8 +58,9 @@ def dashboard(scope: Scope, language: str, horizon: Horizon | None = None, every
     horizon = horizon or current_horizon()
     if scope.start or scope.end:
         data = _counted(scope, language, horizon, everyone)
-        data["per_unit"] = units.sort_units(units.unit_counts(data["scope"], horizon.today), unit_sort)
-        return data
+        per_unit, closings = units.period_counts(data["scope"], horizon.today)
+        data["per_unit"] = units.sort_units(per_unit, unit_sort)
+        return _projected(data, closings)
     overview = tallies.overview(scope, WEBINAR_LIMIT)
     if scope.webinar and all(row["id"] != scope.webinar for row in overview.picker_rows):
         scope = scope.known(set())  # an unknown webinar: every webinar, with a notice
@@ -83,6 +85,18 @@ def dashboard(scope: Scope, language: str, horizon: Horizon | None = None, every
     data = _assemble(scope, horizon, overview.picker_rows, overview.webinar_count, overview.shown,
                      overview.shown_total, totals, per_theme, (owners, len(per_owner)))
     data["per_unit"] = units.sort_units(units.rows_from(names, unit_statuses, dated["unit_overdue"]), unit_sort)
+    return _projected(data, dated["closings"])
+
+
+def _projected(data: dict, closings: dict[int, list[int]]) -> dict:
+    """The data with the projection of the scope and of each shown webinar, and the closings per week."""
+    today, totals = data["today"], data["figures"]
+    weekly = projection.summed(closings)
+    data["closings"] = weekly
+    data["projection"] = projection.projection(totals["countable"] - totals["verified"], sum(weekly), today)
+    for row in data["per_webinar"]:
+        row["projection"] = projection.projection(row["countable"] - row["verified"],
+                                                  sum(closings.get(row["id"], ())), today)
     return data
 
 

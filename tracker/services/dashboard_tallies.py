@@ -17,6 +17,7 @@ from tracker.models import ActionItem, Horizon, ItemTally, Status, Theme, Unit, 
 from tracker.models.rules import OPEN
 from tracker.services import dashboard_counts as counts
 from tracker.services import dashboard_units as units
+from tracker.services import projection
 from tracker.services.dashboard_scope import Scope, bound_conditions, local_midnight
 from tracker.services.webinar_picker import picker_condition, webinar_count
 
@@ -162,6 +163,7 @@ def _dated_statement(shape: tuple[bool, bool, bool], unassigned: bool):
                  [overdue, ActionItem.webinar_id.in_(bindparam("webinar_ids", expanding=True)), *where]),
         _grouped("owner", ActionItem.owner_id,
                  [overdue, ActionItem.owner_id.in_(bindparam("owner_ids", expanding=True)), *where]),
+        projection.closings_part(where),
     ]
     if unassigned:  # the unassigned items: a seek of their own (an OR would read every item)
         parts.append(select(literal("owner"), literal(0), func.count())
@@ -185,7 +187,8 @@ def _dated_statement(shape: tuple[bool, bool, bool], unassigned: bool):
 
 def dated_counts(scope: Scope, horizon: Horizon, webinar_ids: list[int], owner_ids: list[int | None],
                  unit_ids: list[int]) -> dict:
-    """Overdue and due-soon totals, overdue of the shown webinars, owners and units, and the trend: one query.
+    """Overdue and due-soon totals, overdue of the shown webinars, owners and units, the trend, and the items
+    closed per week and webinar (for the projection): one query.
 
     For every webinar the overdue total and the trend come from the tallies by due day and by hour;
     for one webinar they are counted from its items.
@@ -197,7 +200,7 @@ def dated_counts(scope: Scope, horizon: Horizon, webinar_ids: list[int], owner_i
               "unit_ids": [unit for unit in unit_ids if unit] or [0],
               **{f"edge_{index}": edge for index, edge in enumerate(edges)},
               **{f"hour_{index}": int(edge.timestamp()) // 3600 for index, edge in enumerate(edges)},
-              "today_key": (horizon.today - EPOCH).days}
+              "today_key": (horizon.today - EPOCH).days, **projection.edge_values(horizon.today)}
     statement = _dated_statement(scope.shape, None in owner_ids)
     found: dict[str, dict[int, int]] = {}
     for kind, key, number in db.session.execute(statement, values):
@@ -208,6 +211,8 @@ def dated_counts(scope: Scope, horizon: Horizon, webinar_ids: list[int], owner_i
     return {"overdue": found.get("overdue", {}).get(0, 0), "due_soon": found.get("soon", {}).get(0, 0),
             "webinars": found.get("webinar", {}), "owners": found.get("owner", {}),
             "unit_overdue": found.get("unit", {}), "unit_statuses": units.statuses_from(found),
+            "closings": projection.weekly_from((kind, key, number) for kind, numbers in found.items()
+                                               for key, number in numbers.items()),
             "trend": counts.trend_rows(weeks, trend_values)}
 
 

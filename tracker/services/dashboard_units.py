@@ -7,13 +7,13 @@ the report they are counted from the items here. Either way a unit row is built 
 from collections.abc import Mapping
 from datetime import date
 
-from sqlalchemy import case, func, literal, select
+from sqlalchemy import String, case, func, literal, select, union_all
 
 from tracker.extensions import db
 from tracker.i18n import gettext as _
 from tracker.models import ActionItem, Status, Unit
 from tracker.models.rules import completion_rate
-from tracker.services.dashboard_counts import count_if
+from tracker.services import projection
 from tracker.services.dashboard_scope import Scope
 
 NO_UNIT = 0  # the key of the items without a unit
@@ -58,21 +58,40 @@ def rows_from(names: Mapping[int, str | None], by_status: Mapping[int, dict[str,
 
 
 def unit_counts(scope: Scope, today: date) -> list[dict]:
-    """Unit rows of a scope counted from its items: one GROUP BY query."""
-    query = (
-        select(Unit.id, func.coalesce(Unit.short_name, Unit.name), *(count_if(ActionItem.status == status)
-                                                                    for status in Status),
-               count_if(ActionItem.is_overdue(today)))
-        .select_from(ActionItem).outerjoin(Unit, Unit.id == ActionItem.unit_id)
-        .where(*scope.conditions()).group_by(Unit.id, Unit.short_name, Unit.name)
+    """Unit rows of a scope counted from its items: one query."""
+    return period_counts(scope, today)[0]
+
+
+def period_counts(scope: Scope, today: date) -> tuple[list[dict], dict[int, list[int]]]:
+    """Unit rows of a scope, and its items closed per week and webinar (the projection), counted from the
+    items and the history in one query: a union of (kind, key, count, name) rows."""
+    where = scope.conditions()
+    overdue = ActionItem.is_overdue(today)
+    key = func.coalesce(ActionItem.unit_id, NO_UNIT)
+    nothing = literal(None, String)
+    statement = union_all(
+        status_part(where).add_columns(nothing),
+        select(literal("overdue"), key, func.count(), nothing).where(overdue, *where).group_by(key),
+        select(literal("name"), Unit.id, literal(0), func.coalesce(Unit.short_name, Unit.name)),
+        projection.closings_part(where).add_columns(nothing),
     )
-    names, by_status, overdue = {}, {}, {}
-    for id_, name, *numbers in db.session.execute(query):
-        key = id_ or NO_UNIT
-        names[key] = name
-        by_status[key] = {status.value: number for status, number in zip(Status, numbers)}
-        overdue[key] = numbers[-1]
-    return rows_from(names, by_status, overdue)
+    names, overdue_by_unit, counted = {}, {}, []
+    for kind, key_value, number, name in db.session.execute(statement, projection.edge_values(today)):
+        if kind == "name":
+            names[key_value] = name
+        elif kind == "overdue":
+            overdue_by_unit[key_value] = number
+        else:
+            counted.append((kind, key_value, number))
+    by_status = statuses_from(_by_kind(counted))
+    return rows_from(names, by_status, overdue_by_unit), projection.weekly_from(counted)
+
+
+def _by_kind(rows) -> dict[str, dict[int, int]]:
+    found: dict[str, dict[int, int]] = {}
+    for kind, key, number in rows:
+        found.setdefault(kind, {})[key] = number
+    return found
 
 
 def status_part(where: list):

@@ -11,6 +11,7 @@ from tracker.i18n import show_date
 from tracker.models import Status
 from tracker.permissions import can_view_dashboard
 from tracker.services import dashboard as service
+from tracker.services import projection
 from tracker.services.dashboard import Scope
 from tracker.services.dashboard_units import DEFAULT_SORT as DEFAULT_UNIT_SORT
 from tracker.services.dashboard_units import UNIT_SORTS
@@ -29,6 +30,18 @@ STATUS_COLOURS = {
 def whatsapp_share_url(text: str) -> str:
     """Templates build the "Share on WhatsApp" link with this (see dashboard/_whatsapp.html)."""
     return service.whatsapp_share_url(text)
+
+
+@bp.app_template_filter("finish")
+def finish_filter(result: dict) -> str:
+    """A projection's finish: "Maret 2027", or why there is none (see services/projection.py)."""
+    return projection.finish_label(result)
+
+
+@bp.app_template_filter("one_decimal")
+def one_decimal_filter(value: float) -> str:
+    """3,5 in Indonesian, 3.5 in English."""
+    return format_decimal(value, format="#,##0.#")
 
 
 @bp.app_template_filter("percent")

@@ -1,0 +1,103 @@
+"""Where the work is heading: items verified per week (from the history, in SQL) and the expected finish."""
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from tests.conftest import add_item, add_webinar
+from tracker.extensions import db
+from tracker.models import HistoryKind, Status
+from tracker.services import projection
+from tracker.services.dashboard import Scope
+from tracker.services.history import record
+
+TODAY = date(2026, 12, 2)  # a Wednesday; the 8 weeks run from 8 Oct 00:00 to 3 Dec 00:00 WITA
+WITA = ZoneInfo("Asia/Makassar")
+
+
+def _at(year, month, day, hour=10, minute=0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=WITA).astimezone(UTC)
+
+
+def _status(item, new: Status, when: datetime) -> None:
+    entry = record(item, None, HistoryKind.STATUS, field="status", old=Status.DONE.value, new=new.value)
+    entry.created_at = when
+
+
+@pytest.fixture()
+def history(app, users):
+    """Seri 28: verified 30 Nov (week 7), 2 Dec 23:30 (week 7, last minute), 10 Oct (week 0), twice in week 3
+    (one item: counts once), 7 Oct 23:59 and 3 Dec 00:00 (outside), and a `selesai` (not a closing).
+    Seri 29: verified 20 Nov (week 6)."""
+    with app.app_context():
+        first, second = add_webinar(28), add_webinar(29, "Manajemen talenta", held_on=date(2024, 2, 1))
+        items = [add_item(first, None, title=f"Butir {n}") for n in range(7)]
+        other = add_item(second, None, title="Butir lain")
+        db.session.flush()
+        _status(items[0], Status.VERIFIED, _at(2026, 11, 30))
+        _status(items[1], Status.VERIFIED, _at(2026, 12, 2, 23, 30))
+        _status(items[2], Status.VERIFIED, _at(2026, 10, 10))
+        _status(items[3], Status.VERIFIED, _at(2026, 10, 30))
+        _status(items[3], Status.VERIFIED, _at(2026, 11, 1))
+        _status(items[4], Status.VERIFIED, _at(2026, 10, 7, 23, 59))
+        _status(items[5], Status.VERIFIED, _at(2026, 12, 3, 0, 0))
+        _status(items[6], Status.DONE, _at(2026, 11, 25))
+        _status(other, Status.VERIFIED, _at(2026, 11, 20))
+        db.session.commit()
+        return {"first": first.id, "second": second.id}
+
+
+def test_closings_per_week_counted_in_sql_from_the_history(app, history):
+    with app.app_context():
+        weekly = projection.closings(Scope(), TODAY)
+        assert weekly == {history["first"]: [1, 0, 0, 1, 0, 0, 0, 2], history["second"]: [0, 0, 0, 0, 0, 0, 1, 0]}
+        assert projection.summed(weekly) == [1, 0, 0, 1, 0, 0, 1, 2]
+        assert projection.closings(Scope(webinar=history["second"]), TODAY) == {history["second"]: [0] * 6 + [1, 0]}
+
+
+def test_the_weeks_end_with_today_in_wita():
+    bounds = projection.edges(TODAY)
+    assert len(bounds) == projection.WEEKS + 1
+    assert bounds[-1] == _at(2026, 12, 3, 0, 0) and bounds[0] == _at(2026, 10, 8, 0, 0)
+
+
+@pytest.mark.parametrize(("remaining", "closed", "finish", "label"), [
+    (28, 16, date(2027, 3, 10), "Maret 2027"),  # 2 a week: 14 weeks
+    (10, 8, date(2027, 2, 10), "Februari 2027"),  # 1 a week: 10 weeks
+    (1, 3, date(2026, 12, 21), "Desember 2026"),  # 8/3 weeks = 18.7 days, rounded up
+    (5, 0, None, "belum dapat diperkirakan"),
+    (0, 4, None, "tidak ada lagi yang terbuka"),
+])
+def test_expected_finish_at_the_closing_rate(app, remaining, closed, finish, label):
+    result = projection.projection(remaining, closed, TODAY)
+    assert result["finish"] == finish
+    with app.test_request_context():
+        assert projection.finish_label(result) == label
+
+
+def test_dashboard_shows_the_projection_beside_the_trend_and_per_webinar(client, users, history):
+    client.login("kepala")
+    page = client.get("/dashboard").get_data(as_text=True)
+    section = page[page.index('id="projection"'):]
+    # Dated today, not TODAY: only the closings of the last 8 weeks that reach back from the real today count.
+    assert "Perkiraan selesai: " in section and "Tindak lanjut terverifikasi per minggu" in section
+    assert page.count('class="text-end projection-finish"') == 2
+
+
+def test_nothing_closed_means_no_estimate(client, users, sample):
+    client.login("kepala")
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert "Perkiraan selesai: belum dapat diperkirakan" in page
+
+
+def test_dashboard_closings_equal_the_counted_ones(app, history):
+    from tracker.services import dashboard
+    from tracker.services.horizon import load_horizon
+
+    with app.test_request_context():
+        horizon = load_horizon(TODAY)
+        tallied = dashboard.dashboard(Scope(), "id", horizon)
+        period = dashboard.dashboard(Scope(period="range", start=date(2020, 1, 1), end=date(2030, 1, 1)), "id", horizon)
+    assert tallied["closings"] == period["closings"] == [1, 0, 0, 1, 0, 0, 1, 2]
+    assert tallied["projection"]["closed"] == 5 and tallied["projection"]["remaining"] == 8
+    assert tallied["projection"]["finish"] == TODAY + timedelta(days=90)  # 8 left at 5 per 8 weeks: 89.6 days

@@ -1,0 +1,85 @@
+"""Where the work is heading: at the closing rate of the last 8 weeks, when will the open items be done?
+
+A closing is an item reaching the status that counts as done (rules.COUNTED_DONE, verified), read from
+the append-only history; each item counts once per week. The weeks are the 8 rolling weeks that end
+today (WITA), counted in SQL with GROUP BY week and webinar; the dashboard folds the statement into its
+dated counts (no extra query), a period counts it on its own.
+"""
+import math
+from datetime import date, datetime, timedelta
+
+from babel.dates import format_date
+from sqlalchemy import bindparam, case, func, literal, select
+
+from tracker.extensions import db
+from tracker.i18n import gettext as _
+from tracker.i18n import language
+from tracker.models import ActionItem, HistoryKind, ItemHistory
+from tracker.models.rules import COUNTED_DONE
+from tracker.services.dashboard_scope import Scope, bound_conditions, local_midnight
+
+WEEKS = 8
+KIND_PREFIX = "c:"  # dated_counts rows "c:<week>": (kind, webinar id, items closed in that week)
+
+
+def edges(today: date) -> list[datetime]:
+    """The UTC instants that bound the 8 rolling weeks ending at the end of today (WITA), oldest first."""
+    end = today + timedelta(days=1)
+    return [local_midnight(end - timedelta(weeks=WEEKS - index)) for index in range(WEEKS + 1)]
+
+
+def edge_values(today: date) -> dict:
+    """The bound values of closings_part: close_0 … close_8."""
+    return {f"close_{index}": edge for index, edge in enumerate(edges(today))}
+
+
+def closings_part(where: list):
+    """Items closed per week and webinar as rows ("c:<week>", webinar id, count), for a union or alone."""
+    week = case(*((ItemHistory.created_at < bindparam(f"close_{index + 1}"), literal(f"{KIND_PREFIX}{index}"))
+                  for index in range(WEEKS - 1)), else_=literal(f"{KIND_PREFIX}{WEEKS - 1}"))
+    return (
+        select(week, ActionItem.webinar_id, func.count(ItemHistory.item_id.distinct()))
+        .select_from(ItemHistory).join(ActionItem, ActionItem.id == ItemHistory.item_id)
+        .where(ItemHistory.kind == HistoryKind.STATUS, ItemHistory.new_value == COUNTED_DONE.value,
+               ItemHistory.created_at >= bindparam("close_0"), ItemHistory.created_at < bindparam(f"close_{WEEKS}"),
+               *where)
+        .group_by(week, ActionItem.webinar_id)
+    )
+
+
+def weekly_from(rows) -> dict[int, list[int]]:
+    """Closings per webinar and week (oldest week first) from rows (kind, webinar id, count)."""
+    weekly: dict[int, list[int]] = {}
+    for kind, webinar_id, number in rows:
+        if kind.startswith(KIND_PREFIX):
+            weekly.setdefault(webinar_id, [0] * WEEKS)[int(kind[len(KIND_PREFIX):])] += int(number or 0)
+    return weekly
+
+
+def closings(scope: Scope, today: date) -> dict[int, list[int]]:
+    """Closings per webinar and week of a scope, counted on their own: one query."""
+    values = {**edge_values(today), **scope.parameters()}
+    return weekly_from(db.session.execute(closings_part(bound_conditions(scope.shape)), values))
+
+
+def projection(remaining: int, closed: int, today: date) -> dict:
+    """When `remaining` open items will be done at `closed` items per 8 weeks (finish None: cannot tell)."""
+    finish = None
+    if remaining and closed:
+        finish = today + timedelta(days=math.ceil(remaining * 7 * WEEKS / closed))
+    return {"remaining": remaining, "closed": closed, "per_week": closed / WEEKS, "finish": finish}
+
+
+def summed(weekly: dict[int, list[int]], webinar_ids=None) -> list[int]:
+    """Closings per week over the given webinars (all when None)."""
+    rows = [weeks for key, weeks in weekly.items() if webinar_ids is None or key in webinar_ids]
+    return [sum(week) for week in zip(*rows)] if rows else [0] * WEEKS
+
+
+def finish_label(result: dict) -> str:
+    """"Maret 2027", "done" or "cannot be estimated yet", in the user's language."""
+    if not result["remaining"]:
+        return _("nothing left open")
+    if result["finish"] is None:
+        return _("cannot be estimated yet")
+    return format_date(result["finish"], "MMMM y", locale=language().name)

@@ -1,4 +1,4 @@
-"""Where the work is heading: items verified per week (from the history, in SQL) and the expected finish."""
+"""Where the work is heading: items verified per week (in SQL, on fixed dates) and the expected finish."""
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -6,10 +6,9 @@ import pytest
 
 from tests.conftest import add_item, add_webinar
 from tracker.extensions import db
-from tracker.models import HistoryKind, Status
+from tracker.models import Status
 from tracker.services import projection
 from tracker.services.dashboard import Scope
-from tracker.services.history import record
 
 TODAY = date(2026, 12, 2)  # a Wednesday; the 8 weeks run from 8 Oct 00:00 to 3 Dec 00:00 WITA
 WITA = ZoneInfo("Asia/Makassar")
@@ -19,35 +18,32 @@ def _at(year, month, day, hour=10, minute=0) -> datetime:
     return datetime(year, month, day, hour, minute, tzinfo=WITA).astimezone(UTC)
 
 
-def _status(item, new: Status, when: datetime) -> None:
-    entry = record(item, None, HistoryKind.STATUS, field="status", old=Status.DONE.value, new=new.value)
-    entry.created_at = when
+def _verified(item, when: datetime | None, status: Status = Status.VERIFIED) -> None:
+    item.status, item.verified_at = status, when
 
 
 @pytest.fixture()
 def history(app, users):
-    """Seri 28: verified 30 Nov (week 7), 2 Dec 23:30 (week 7, last minute), 10 Oct (week 0), twice in week 3
-    (one item: counts once), 7 Oct 23:59 and 3 Dec 00:00 (outside), and a `selesai` (not a closing).
-    Seri 29: verified 20 Nov (week 6)."""
+    """Seri 28: verified 30 Nov (week 7), 2 Dec 23:30 (week 7, last minute), 10 Oct (week 0), 1 Nov (week 3);
+    outside the weeks: 7 Oct 23:59 and 3 Dec 00:00; not closings: a `selesai` item, one a head reopened
+    after verifying it, and a verified one deleted as a mistake. Seri 29: verified 20 Nov (week 6)."""
     with app.app_context():
         first, second = add_webinar(28), add_webinar(29, "Manajemen talenta", held_on=date(2024, 2, 1))
-        items = [add_item(first, None, title=f"Butir {n}") for n in range(7)]
+        items = [add_item(first, None, title=f"Butir {n}") for n in range(9)]
         other = add_item(second, None, title="Butir lain")
-        db.session.flush()
-        _status(items[0], Status.VERIFIED, _at(2026, 11, 30))
-        _status(items[1], Status.VERIFIED, _at(2026, 12, 2, 23, 30))
-        _status(items[2], Status.VERIFIED, _at(2026, 10, 10))
-        _status(items[3], Status.VERIFIED, _at(2026, 10, 30))
-        _status(items[3], Status.VERIFIED, _at(2026, 11, 1))
-        _status(items[4], Status.VERIFIED, _at(2026, 10, 7, 23, 59))
-        _status(items[5], Status.VERIFIED, _at(2026, 12, 3, 0, 0))
-        _status(items[6], Status.DONE, _at(2026, 11, 25))
-        _status(other, Status.VERIFIED, _at(2026, 11, 20))
+        for item, when in zip(items, (_at(2026, 11, 30), _at(2026, 12, 2, 23, 30), _at(2026, 10, 10),
+                                      _at(2026, 11, 1), _at(2026, 10, 7, 23, 59), _at(2026, 12, 3, 0, 0))):
+            _verified(item, when)
+        _verified(items[6], None, Status.DONE)
+        _verified(items[7], None, Status.IN_PROGRESS)  # verified on 25 Nov, then reopened: verified_at cleared
+        _verified(items[8], _at(2026, 11, 25))
+        items[8].deleted_at = _at(2026, 11, 26)
+        _verified(other, _at(2026, 11, 20))
         db.session.commit()
         return {"first": first.id, "second": second.id}
 
 
-def test_closings_per_week_counted_in_sql_from_the_history(app, history):
+def test_closings_per_week_counted_in_sql(app, history):
     with app.app_context():
         weekly = projection.closings(Scope(), TODAY)
         assert weekly == {history["first"]: [1, 0, 0, 1, 0, 0, 0, 2], history["second"]: [0, 0, 0, 0, 0, 0, 1, 0]}
@@ -99,5 +95,5 @@ def test_dashboard_closings_equal_the_counted_ones(app, history):
         tallied = dashboard.dashboard(Scope(), "id", horizon)
         period = dashboard.dashboard(Scope(period="range", start=date(2020, 1, 1), end=date(2030, 1, 1)), "id", horizon)
     assert tallied["closings"] == period["closings"] == [1, 0, 0, 1, 0, 0, 1, 2]
-    assert tallied["projection"]["closed"] == 5 and tallied["projection"]["remaining"] == 8
-    assert tallied["projection"]["finish"] == TODAY + timedelta(days=90)  # 8 left at 5 per 8 weeks: 89.6 days
+    assert tallied["projection"]["closed"] == 5 and tallied["projection"]["remaining"] == 2  # 9 items, 7 verified
+    assert tallied["projection"]["finish"] == TODAY + timedelta(days=23)  # 2 left at 5 per 8 weeks: 22.4 days

@@ -29,9 +29,6 @@ CATEGORY_STATUSES = (
     ("belum", (Status.NEW,)),
     ("tidak_dapat", (Status.CANCELLED,)),
 )
-# The status an item counts as done in the completion rate; reaching it closes the item for the projection
-# of when the open items will be done (services/projection.py).
-COUNTED_DONE = Status.VERIFIED
 # Where items without a due date sort: after every dated one (written as a literal, not a bound
 # parameter, so that the query's expression is the indexed one on SQLite and PostgreSQL alike).
 FAR_FUTURE = date(9999, 12, 31)

@@ -118,6 +118,11 @@ def remove_logo() -> None:
         db.session.flush()
 
 
+def has_uploaded_logo() -> bool:
+    """Whether an administrator uploaded a logo (without reading its bytes)."""
+    return db.session.scalar(select(SettingFile.key).where(SettingFile.key == KEY)) is not None
+
+
 def uploaded_logo() -> tuple[str, bytes] | None:
     """The uploaded logo as (media type, bytes), or None while none is uploaded."""
     row = db.session.execute(select(SettingFile.media_type, SettingFile.content).where(SettingFile.key == KEY)).first()

@@ -1,9 +1,13 @@
 """Where the work is heading: at the closing rate of the last 8 weeks, when will the open items be done?
 
-A closing is an item reaching the status that counts as done (rules.COUNTED_DONE, verified), read from
-the append-only history; each item counts once per week. The weeks are the 8 rolling weeks that end
-today (WITA), counted in SQL with GROUP BY week and webinar; the dashboard folds the statement into its
-dated counts (no extra query), a period counts it on its own.
+A closing is an item reaching the status that counts as done in the completion rate (verified). The
+workflow writes the item's `verified_at` in the same transaction as the history row of that status
+change, and clears it when a head reopens the item; so the items verified in a week and still verified
+are the net closings of that week. They are counted from the items rather than by joining the history
+(at 100,000 items: ~3 ms as a range of the index ix_action_items_status_verified, against 40-75 ms for
+the ~4,800 history rows of 8 weeks looked up one by one in the items). The weeks are the 8 rolling
+weeks that end today (WITA), counted in SQL with GROUP BY week and webinar; the dashboard folds the
+statement into its dated counts (no extra query), a period counts it with its units (one query).
 """
 import math
 from datetime import date, datetime, timedelta
@@ -14,8 +18,7 @@ from sqlalchemy import bindparam, case, func, literal, select
 from tracker.extensions import db
 from tracker.i18n import gettext as _
 from tracker.i18n import language
-from tracker.models import ActionItem, HistoryKind, ItemHistory
-from tracker.models.rules import COUNTED_DONE
+from tracker.models import ActionItem
 from tracker.services.dashboard_scope import Scope, bound_conditions, local_midnight
 
 WEEKS = 8
@@ -35,14 +38,12 @@ def edge_values(today: date) -> dict:
 
 def closings_part(where: list):
     """Items closed per week and webinar as rows ("c:<week>", webinar id, count), for a union or alone."""
-    week = case(*((ItemHistory.created_at < bindparam(f"close_{index + 1}"), literal(f"{KIND_PREFIX}{index}"))
+    week = case(*((ActionItem.verified_at < bindparam(f"close_{index + 1}"), literal(f"{KIND_PREFIX}{index}"))
                   for index in range(WEEKS - 1)), else_=literal(f"{KIND_PREFIX}{WEEKS - 1}"))
     return (
-        select(week, ActionItem.webinar_id, func.count(ItemHistory.item_id.distinct()))
-        .select_from(ItemHistory).join(ActionItem, ActionItem.id == ItemHistory.item_id)
-        .where(ItemHistory.kind == HistoryKind.STATUS, ItemHistory.new_value == COUNTED_DONE.value,
-               ItemHistory.created_at >= bindparam("close_0"), ItemHistory.created_at < bindparam(f"close_{WEEKS}"),
-               *where)
+        select(week, ActionItem.webinar_id, func.count())
+        .where(ActionItem.is_verified, ActionItem.verified_at >= bindparam("close_0"),
+               ActionItem.verified_at < bindparam(f"close_{WEEKS}"), *where)
         .group_by(week, ActionItem.webinar_id)
     )
 

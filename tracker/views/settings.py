@@ -48,7 +48,7 @@ def edit():
             return redirect(url_for("settings.edit"))
     status = 422 if form.errors else 200
     return render_template("settings/edit.html", form=form, defaults=DEFAULTS,
-                           has_uploaded_logo=logos.uploaded_logo() is not None), status
+                           has_uploaded_logo=logos.has_uploaded_logo()), status
 
 
 @bp.route("/settings/logo")

@@ -142,7 +142,7 @@ def _recounted(scope: Scope, horizon) -> dict:
             "per_theme": dashboard_counts.theme_rows(scope, "id", totals["total"]),
             "per_owner": dashboard_counts.owner_rows(scope, horizon.today), "total": len(shown),
             "per_unit": dashboard_units.sort_units(dashboard_units.unit_counts(scope, horizon.today), None),
-            "closings": projection.summed(projection.closings(scope, horizon.today))}
+            "closings": list(projection.closings(scope, horizon.today, []).weekly)}
 
 
 def test_the_tallied_dashboard_equals_a_recount(app, db_ctx):

@@ -45,10 +45,13 @@ def history(app, users):
 
 def test_closings_per_week_counted_in_sql(app, history):
     with app.app_context():
-        weekly = projection.closings(Scope(), TODAY)
-        assert weekly == {history["first"]: [1, 0, 0, 1, 0, 0, 0, 2], history["second"]: [0, 0, 0, 0, 0, 0, 1, 0]}
-        assert projection.summed(weekly) == [1, 0, 0, 1, 0, 0, 1, 2]
-        assert projection.closings(Scope(webinar=history["second"]), TODAY) == {history["second"]: [0] * 6 + [1, 0]}
+        both = [history["first"], history["second"]]
+        found = projection.closings(Scope(), TODAY, both)
+        assert found.weekly == (1, 0, 0, 1, 0, 0, 1, 2)
+        assert found.per_webinar == {history["first"]: 4, history["second"]: 1}
+        assert projection.closings(Scope(), TODAY, [history["second"]]).per_webinar == {history["second"]: 1}
+        one = projection.closings(Scope(webinar=history["second"]), TODAY, both)
+        assert one.weekly == (0, 0, 0, 0, 0, 0, 1, 0) and one.per_webinar == {history["second"]: 1}
 
 
 def test_the_weeks_end_with_today_in_wita():
@@ -96,4 +99,8 @@ def test_dashboard_closings_equal_the_counted_ones(app, history):
         period = dashboard.dashboard(Scope(period="range", start=date(2020, 1, 1), end=date(2030, 1, 1)), "id", horizon)
     assert tallied["closings"] == period["closings"] == [1, 0, 0, 1, 0, 0, 1, 2]
     assert tallied["projection"]["closed"] == 5 and tallied["projection"]["remaining"] == 2  # 9 items, 7 verified
+    by_series = {row["series"]: row["projection"] for row in tallied["per_webinar"]}
+    assert by_series[28]["closed"] == 4 and by_series[28]["remaining"] == 2 and by_series[28]["finish"] is not None
+    assert by_series[29]["remaining"] == 0 and {row["series"]: row["projection"]["closed"]
+                                                  for row in period["per_webinar"]} == {28: 4, 29: 1}
     assert tallied["projection"]["finish"] == TODAY + timedelta(days=23)  # 2 left at 5 per 8 weeks: 22.4 days

@@ -58,7 +58,8 @@ def dashboard(scope: Scope, language: str, horizon: Horizon | None = None, every
     horizon = horizon or current_horizon()
     if scope.start or scope.end:
         data = _counted(scope, language, horizon, everyone)
-        per_unit, closings = units.period_counts(data["scope"], horizon.today)
+        per_unit, closings = units.period_counts(data["scope"], horizon.today,
+                                                 [row["id"] for row in data["per_webinar"]])
         data["per_unit"] = units.sort_units(per_unit, unit_sort)
         return _projected(data, closings)
     overview = tallies.overview(scope, WEBINAR_LIMIT)
@@ -88,15 +89,14 @@ def dashboard(scope: Scope, language: str, horizon: Horizon | None = None, every
     return _projected(data, dated["closings"])
 
 
-def _projected(data: dict, closings: dict[int, list[int]]) -> dict:
+def _projected(data: dict, closings: projection.Closings) -> dict:
     """The data with the projection of the scope and of each shown webinar, and the closings per week."""
     today, totals = data["today"], data["figures"]
-    weekly = projection.summed(closings)
-    data["closings"] = weekly
-    data["projection"] = projection.projection(totals["countable"] - totals["verified"], sum(weekly), today)
+    data["closings"] = list(closings.weekly)
+    data["projection"] = projection.projection(totals["countable"] - totals["verified"], sum(closings.weekly), today)
     for row in data["per_webinar"]:
         row["projection"] = projection.projection(row["countable"] - row["verified"],
-                                                  sum(closings.get(row["id"], ())), today)
+                                                  closings.per_webinar.get(row["id"], 0), today)
     return data
 
 

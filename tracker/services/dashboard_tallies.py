@@ -163,7 +163,7 @@ def _dated_statement(shape: tuple[bool, bool, bool], unassigned: bool):
                  [overdue, ActionItem.webinar_id.in_(bindparam("webinar_ids", expanding=True)), *where]),
         _grouped("owner", ActionItem.owner_id,
                  [overdue, ActionItem.owner_id.in_(bindparam("owner_ids", expanding=True)), *where]),
-        projection.closings_part(where),
+        *projection.closings_parts(where),
     ]
     if unassigned:  # the unassigned items: a seek of their own (an OR would read every item)
         parts.append(select(literal("owner"), literal(0), func.count())
@@ -211,8 +211,8 @@ def dated_counts(scope: Scope, horizon: Horizon, webinar_ids: list[int], owner_i
     return {"overdue": found.get("overdue", {}).get(0, 0), "due_soon": found.get("soon", {}).get(0, 0),
             "webinars": found.get("webinar", {}), "owners": found.get("owner", {}),
             "unit_overdue": found.get("unit", {}), "unit_statuses": units.statuses_from(found),
-            "closings": projection.weekly_from((kind, key, number) for kind, numbers in found.items()
-                                               for key, number in numbers.items()),
+            "closings": projection.closings_from((kind, key, number) for kind, numbers in found.items()
+                                                 for key, number in numbers.items()),
             "trend": counts.trend_rows(weeks, trend_values)}
 
 

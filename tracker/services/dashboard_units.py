@@ -59,12 +59,12 @@ def rows_from(names: Mapping[int, str | None], by_status: Mapping[int, dict[str,
 
 def unit_counts(scope: Scope, today: date) -> list[dict]:
     """Unit rows of a scope counted from its items: one query."""
-    return period_counts(scope, today)[0]
+    return period_counts(scope, today, [])[0]
 
 
-def period_counts(scope: Scope, today: date) -> tuple[list[dict], dict[int, list[int]]]:
-    """Unit rows of a scope, and its items closed per week and webinar (the projection), counted from the
-    items and the history in one query: a union of (kind, key, count, name) rows."""
+def period_counts(scope: Scope, today: date, webinar_ids: list[int]) -> tuple[list[dict], projection.Closings]:
+    """Unit rows of a scope, and its items closed per week and of the given webinars (the projection),
+    counted from the items in one query: a union of (kind, key, count, name) rows."""
     where = scope.conditions()
     overdue = ActionItem.is_overdue(today)
     key = func.coalesce(ActionItem.unit_id, NO_UNIT)
@@ -73,10 +73,11 @@ def period_counts(scope: Scope, today: date) -> tuple[list[dict], dict[int, list
         status_part(where).add_columns(nothing),
         select(literal("overdue"), key, func.count(), nothing).where(overdue, *where).group_by(key),
         select(literal("name"), Unit.id, literal(0), func.coalesce(Unit.short_name, Unit.name)),
-        projection.closings_part(where).add_columns(nothing),
+        *(part.add_columns(nothing) for part in projection.closings_parts(where)),
     )
     names, overdue_by_unit, counted = {}, {}, []
-    for kind, key_value, number, name in db.session.execute(statement, projection.edge_values(today)):
+    for kind, key_value, number, name in db.session.execute(statement, {**projection.edge_values(today),
+                                                                          "webinar_ids": webinar_ids or [0]}):
         if kind == "name":
             names[key_value] = name
         elif kind == "overdue":
@@ -84,7 +85,7 @@ def period_counts(scope: Scope, today: date) -> tuple[list[dict], dict[int, list
         else:
             counted.append((kind, key_value, number))
     by_status = statuses_from(_by_kind(counted))
-    return rows_from(names, by_status, overdue_by_unit), projection.weekly_from(counted)
+    return rows_from(names, by_status, overdue_by_unit), projection.closings_from(counted)
 
 
 def _by_kind(rows) -> dict[str, dict[int, int]]:

@@ -10,10 +10,11 @@ weeks that end today (WITA), counted in SQL with GROUP BY week and webinar; the 
 statement into its dated counts (no extra query), a period counts it with its units (one query).
 """
 import math
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from babel.dates import format_date
-from sqlalchemy import bindparam, case, func, literal, select
+from sqlalchemy import bindparam, case, func, literal, select, union_all
 
 from tracker.extensions import db
 from tracker.i18n import gettext as _
@@ -22,7 +23,8 @@ from tracker.models import ActionItem
 from tracker.services.dashboard_scope import Scope, bound_conditions, local_midnight
 
 WEEKS = 8
-KIND_PREFIX = "c:"  # dated_counts rows "c:<week>": (kind, webinar id, items closed in that week)
+KIND_PREFIX = "c:"  # union rows "c:<week>": items of the scope closed in that week
+WEBINAR_KIND = "cw"  # union rows "cw": items of one webinar closed in the 8 weeks
 
 
 def edges(today: date) -> list[datetime]:
@@ -36,31 +38,45 @@ def edge_values(today: date) -> dict:
     return {f"close_{index}": edge for index, edge in enumerate(edges(today))}
 
 
-def closings_part(where: list):
-    """Items closed per week and webinar as rows ("c:<week>", webinar id, count), for a union or alone."""
+@dataclass(frozen=True)
+class Closings:
+    """Items closed in the last 8 weeks: of the scope per week (oldest first), and per asked webinar."""
+
+    weekly: tuple[int, ...]
+    per_webinar: dict[int, int]
+
+
+def closings_parts(where: list) -> list:
+    """Two statements for a union: ("c:<week>", 0, count) per week of the scope, and ("cw", webinar id, count)
+    for the webinars in the bound list `webinar_ids` (a page shows a few; grouping every webinar by week
+    would cost a sort of thousands of groups)."""
     week = case(*((ActionItem.verified_at < bindparam(f"close_{index + 1}"), literal(f"{KIND_PREFIX}{index}"))
                   for index in range(WEEKS - 1)), else_=literal(f"{KIND_PREFIX}{WEEKS - 1}"))
-    return (
-        select(week, ActionItem.webinar_id, func.count())
-        .where(ActionItem.is_verified, ActionItem.verified_at >= bindparam("close_0"),
-               ActionItem.verified_at < bindparam(f"close_{WEEKS}"), *where)
-        .group_by(week, ActionItem.webinar_id)
-    )
+    closed = [ActionItem.is_verified, ActionItem.verified_at >= bindparam("close_0"),
+              ActionItem.verified_at < bindparam(f"close_{WEEKS}"), *where]
+    return [
+        select(week, literal(0), func.count()).where(*closed).group_by(week),
+        select(literal(WEBINAR_KIND), ActionItem.webinar_id, func.count())
+        .where(ActionItem.webinar_id.in_(bindparam("webinar_ids", expanding=True)), *closed)
+        .group_by(ActionItem.webinar_id),
+    ]
 
 
-def weekly_from(rows) -> dict[int, list[int]]:
-    """Closings per webinar and week (oldest week first) from rows (kind, webinar id, count)."""
-    weekly: dict[int, list[int]] = {}
-    for kind, webinar_id, number in rows:
-        if kind.startswith(KIND_PREFIX):
-            weekly.setdefault(webinar_id, [0] * WEEKS)[int(kind[len(KIND_PREFIX):])] += int(number or 0)
-    return weekly
+def closings_from(rows) -> Closings:
+    """Closings from union rows (kind, key, count); rows of other kinds are ignored."""
+    weekly, per_webinar = [0] * WEEKS, {}
+    for kind, key, number in rows:
+        if kind == WEBINAR_KIND:
+            per_webinar[key] = int(number or 0)
+        elif kind.startswith(KIND_PREFIX):
+            weekly[int(kind[len(KIND_PREFIX):])] += int(number or 0)
+    return Closings(tuple(weekly), per_webinar)
 
 
-def closings(scope: Scope, today: date) -> dict[int, list[int]]:
-    """Closings per webinar and week of a scope, counted on their own: one query."""
-    values = {**edge_values(today), **scope.parameters()}
-    return weekly_from(db.session.execute(closings_part(bound_conditions(scope.shape)), values))
+def closings(scope: Scope, today: date, webinar_ids: list[int]) -> Closings:
+    """Closings of a scope (per week) and of the given webinars, counted on their own: one query."""
+    values = {**edge_values(today), **scope.parameters(), "webinar_ids": webinar_ids or [0]}
+    return closings_from(db.session.execute(union_all(*closings_parts(bound_conditions(scope.shape))), values))
 
 
 def projection(remaining: int, closed: int, today: date) -> dict:
@@ -69,12 +85,6 @@ def projection(remaining: int, closed: int, today: date) -> dict:
     if remaining and closed:
         finish = today + timedelta(days=math.ceil(remaining * 7 * WEEKS / closed))
     return {"remaining": remaining, "closed": closed, "per_week": closed / WEEKS, "finish": finish}
-
-
-def summed(weekly: dict[int, list[int]], webinar_ids=None) -> list[int]:
-    """Closings per week over the given webinars (all when None)."""
-    rows = [weeks for key, weeks in weekly.items() if webinar_ids is None or key in webinar_ids]
-    return [sum(week) for week in zip(*rows)] if rows else [0] * WEEKS
 
 
 def finish_label(result: dict) -> str:

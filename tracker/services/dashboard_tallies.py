@@ -163,7 +163,7 @@ def _dated_statement(shape: tuple[bool, bool, bool], unassigned: bool):
                  [overdue, ActionItem.webinar_id.in_(bindparam("webinar_ids", expanding=True)), *where]),
         _grouped("owner", ActionItem.owner_id,
                  [overdue, ActionItem.owner_id.in_(bindparam("owner_ids", expanding=True)), *where]),
-        *projection.closings_parts(where),
+        *projection.closings_parts(where, tallied=not shape[0]),
     ]
     if unassigned:  # the unassigned items: a seek of their own (an OR would read every item)
         parts.append(select(literal("owner"), literal(0), func.count())

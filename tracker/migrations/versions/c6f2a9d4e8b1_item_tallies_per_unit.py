@@ -1,4 +1,5 @@
-"""item tallies per unit (OPD), an index for overdue items per unit, one for items verified per week
+"""item tallies per unit (OPD) and per hour of verification, an index for overdue items per unit, one for
+items of a webinar verified per week
 
 Revision ID: c6f2a9d4e8b1
 Revises: b3c8e2f5a7d1
@@ -30,14 +31,14 @@ def _retally() -> None:
 def upgrade():
     op.create_index('ix_action_items_unit_status_due', 'action_items',
                     ['unit_id', 'status', 'due_date', 'deleted_at'], unique=False)
-    op.create_index('ix_action_items_status_verified', 'action_items',
-                    ['status', 'verified_at', 'webinar_id', 'deleted_at'], unique=False)
+    op.create_index('ix_action_items_webinar_verified', 'action_items',
+                    ['webinar_id', 'status', 'verified_at', 'deleted_at'], unique=False)
     _retally()
 
 
 def downgrade():
     # The triggers stay those of this code (the older code reads only the grains it knows);
     # the unit tallies go, so that nothing stale is left behind.
-    op.execute("DELETE FROM item_tallies WHERE grain = 'unit'")
-    op.drop_index('ix_action_items_status_verified', table_name='action_items')
+    op.execute("DELETE FROM item_tallies WHERE grain IN ('unit', 'verified')")
+    op.drop_index('ix_action_items_webinar_verified', table_name='action_items')
     op.drop_index('ix_action_items_unit_status_due', table_name='action_items')

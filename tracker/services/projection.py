@@ -63,13 +63,15 @@ def closings_parts(where: list, tallied: bool = False) -> list:
     verified items per hour (about 1,300 keys) instead of the items."""
     closed = [ActionItem.is_verified, ActionItem.verified_at >= bindparam("close_0"),
               ActionItem.verified_at < bindparam(f"close_{WEEKS}"), *where]
-    hour = _week(ItemTally.key, "close_hour")
-    weekly = (select(hour, literal(0), func.sum(ItemTally.n))
-              .where(ItemTally.grain == "verified", ItemTally.status == Status.VERIFIED.value,
-                     ItemTally.key >= bindparam("close_hour_0"), ItemTally.key < bindparam(f"close_hour_{WEEKS}"))
-              .group_by(hour) if tallied
-              else select(_week(ActionItem.verified_at, "close"), literal(0), func.count()).where(*closed)
-              .group_by(_week(ActionItem.verified_at, "close")))
+    if tallied:
+        week = _week(ItemTally.key, "close_hour")  # one object in SELECT and GROUP BY: PostgreSQL sees one expression
+        weekly = (select(week, literal(0), func.sum(ItemTally.n))
+                  .where(ItemTally.grain == "verified", ItemTally.status == Status.VERIFIED.value,
+                         ItemTally.key >= bindparam("close_hour_0"), ItemTally.key < bindparam(f"close_hour_{WEEKS}"))
+                  .group_by(week))
+    else:
+        week = _week(ActionItem.verified_at, "close")
+        weekly = select(week, literal(0), func.count()).where(*closed).group_by(week)
     return [
         weekly,
         select(literal(WEBINAR_KIND), ActionItem.webinar_id, func.count())

@@ -106,6 +106,7 @@ MATRIX = {
     ("verify.report", "GET"): outcome(SIGNED_IN, public=True),
     ("settings.edit", "GET"): outcome({"admin"}),
     ("settings.edit", "POST"): outcome({"admin"}),
+    ("settings.logo", "GET"): outcome({"admin"}),
     ("lists.items", "GET"): outcome(SIGNED_IN),
     # The board reads like the list; a card's move goes through api.item_status (its rules apply).
     ("board.index", "GET"): outcome(SIGNED_IN),

@@ -314,9 +314,9 @@ def test_query_count_does_not_grow_with_the_data(app, client, users, sample, cou
     # query, before rendering), the "due soon" horizon, webinars with their tallies, themes, owners,
     # the dated counts (overdue, due soon, trend), the overdue and blocked lists (one query), the activity.
     assert len(small) == len(large) == 8, large
-    with count_queries() as scoped:
+    with count_queries() as scoped:  # a period is counted from the items: one more (units and closings)
         client.get("/dashboard?period=this_semester&webinar=1")
-    assert len(scoped) <= 8, scoped
+    assert len(scoped) <= 9, scoped
     with count_queries() as one_webinar:
         client.get("/dashboard?webinar=1")
     assert len(one_webinar) <= 8, one_webinar

@@ -6,9 +6,9 @@ from datetime import timedelta
 from sqlalchemy import select, text, update
 
 from tracker.extensions import db
-from tracker.models import ActionItem, ItemTally, Role, Status, Theme, utcnow
+from tracker.models import ActionItem, ItemTally, Role, Status, Theme, Unit, utcnow
 from tracker.models.tallies import recount_parts
-from tracker.services import dashboard, dashboard_counts
+from tracker.services import dashboard, dashboard_counts, dashboard_units, projection
 from tracker.services.corrections import delete_item, restore_item
 from tracker.services.dashboard_scope import Scope
 from tracker.services.horizon import load_horizon
@@ -38,14 +38,17 @@ def _random_items(count: int, seed: int = 7):
     owners = [add_user(f"pemilik{n}", f"Pemilik {n}", Role.MEMBER) for n in range(4)] + [None]
     webinars = [add_webinar(40 + n, f"Seri {40 + n}") for n in range(3)]
     themes = list(db.session.scalars(select(Theme.id))) + [None]
+    units = list(db.session.scalars(select(Unit.id)))[:3] + [None]
     for number in range(count):
         due = rng.choice([None, today + timedelta(days=rng.randint(-20, 20))])
         item = add_item(rng.choice(webinars), rng.choice(owners), status=rng.choice(list(Status)),
-                        title=f"Acak {number}", due_date=due, theme_id=rng.choice(themes))
+                        title=f"Acak {number}", due_date=due, theme_id=rng.choice(themes), unit_id=rng.choice(units))
         # Logged and completed at any hour of the last 14 weeks: the trend's weeks and their edges.
         item.created_at = utcnow() - timedelta(hours=rng.randint(0, 14 * 7 * 24), minutes=rng.randint(0, 59))
         if item.completed_at is not None:
             item.completed_at = utcnow() - timedelta(hours=rng.randint(0, 14 * 7 * 24), minutes=rng.randint(0, 59))
+        if item.status == Status.VERIFIED:  # verified within the projection's 8 weeks or before
+            item.verified_at = utcnow() - timedelta(hours=rng.randint(0, 10 * 7 * 24), minutes=rng.randint(0, 59))
     db.session.commit()
     return rng, webinars, owners, themes
 
@@ -90,6 +93,7 @@ def test_tallies_follow_deletions_and_restores(app, db_ctx):
             item.owner = rng.choice(owners)
             item.webinar, item.number = rng.choice(webinars), 9000 + item.id
             item.theme_id = rng.choice(themes)
+            item.unit_id = None
         db.session.execute(text("UPDATE action_items SET due_date = NULL WHERE id = :i"), {"i": gone[5].id})
         db.session.commit()
         assert _tallies() == _recount() == moved
@@ -125,9 +129,10 @@ def test_a_rolled_back_change_leaves_the_tallies_as_they_were(app, db_ctx):
 
 
 def _comparable(data: dict) -> dict:
-    webinar_rows = [{k: v for k, v in row.items()} for row in data["per_webinar"]]
+    webinar_rows = [{k: v for k, v in row.items() if k != "projection"} for row in data["per_webinar"]]
     return {"figures": data["figures"], "per_webinar": webinar_rows, "per_theme": data["per_theme"],
-            "per_owner": data["per_owner"], "total": data["per_webinar_total"]}
+            "per_owner": data["per_owner"], "total": data["per_webinar_total"], "per_unit": data["per_unit"],
+            "closings": data["closings"]}
 
 
 def _recounted(scope: Scope, horizon) -> dict:
@@ -137,7 +142,9 @@ def _recounted(scope: Scope, horizon) -> dict:
     totals = dashboard_counts.figures(scope, horizon)
     return {"figures": totals, "per_webinar": list(reversed(shown[:dashboard.WEBINAR_LIMIT])),
             "per_theme": dashboard_counts.theme_rows(scope, "id", totals["total"]),
-            "per_owner": dashboard_counts.owner_rows(scope, horizon.today), "total": len(shown)}
+            "per_owner": dashboard_counts.owner_rows(scope, horizon.today), "total": len(shown),
+            "per_unit": dashboard_units.sort_units(dashboard_units.unit_counts(scope, horizon.today), None),
+            "closings": list(projection.closings(scope, horizon.today, []).weekly)}
 
 
 def test_the_tallied_dashboard_equals_a_recount(app, db_ctx):
@@ -147,7 +154,7 @@ def test_the_tallied_dashboard_equals_a_recount(app, db_ctx):
         for scope in (Scope(), Scope(webinar=webinars[1].id)):
             fast = dashboard.dashboard(scope, "id", horizon, everyone=True)
             assert _comparable(fast) == _recounted(scope, horizon)
-            assert fast["figures"]["total"] > 0
+            assert fast["figures"]["total"] > 0 and sum(fast["closings"]) > 0
 
 
 TOTAL = re.compile(r'<div class="figure-value">(\d+)</div>\s*<div class="figure-label">Tindak lanjut</div>')

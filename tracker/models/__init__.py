@@ -24,7 +24,7 @@ from tracker.models.reference import Theme, Unit
 from tracker.models.reports import ReportSnapshot
 from tracker.models.rules import ACTIVE, CLOSED, OPEN, Horizon
 from tracker.models.security import LoginFailure
-from tracker.models.settings import NonWorkingDay, Setting
+from tracker.models.settings import NonWorkingDay, Setting, SettingFile
 from tracker.models.tallies import ItemTally
 from tracker.models.tokens import AccessToken, TokenKind
 from tracker.models.users import User
@@ -32,7 +32,7 @@ from tracker.models.webinars import Webinar
 
 __all__ = [
     "AccessToken", "EvidenceFile", "IdempotencyKey", "ImportUpload", "ItemTally", "LoginFailure", "NonWorkingDay",
-    "Notification", "NotificationKind", "ReportSnapshot", "SentNotification", "Setting", "TokenKind",
+    "Notification", "NotificationKind", "ReportSnapshot", "SentNotification", "Setting", "SettingFile", "TokenKind",
     "ACTIVE", "CLOSED", "OPEN", "Horizon",
     "ActionItem", "AppendOnlyError", "Base", "Comment", "ExtensionRequest",
     "ExtensionState", "HistoryKind", "ItemHistory", "Priority", "Role", "Status",

@@ -34,6 +34,10 @@ class ActionItem(ItemRules, Base):
         Index("ix_action_items_due_id", "due_date", "id"),
         # The dashboard's overdue figures of the webinars it shows.
         Index("ix_action_items_webinar_status_due", "webinar_id", "status", "due_date", "deleted_at"),
+        # Overdue items per unit (OPD) on the dashboard: a seek per shown unit, read from the index alone.
+        Index("ix_action_items_unit_status_due", "unit_id", "status", "due_date", "deleted_at"),
+        # Items of a shown webinar verified in the last weeks (the projection): a seek each, from the index alone.
+        Index("ix_action_items_webinar_verified", "webinar_id", "status", "verified_at", "deleted_at"),
         # The dashboard's latest blocked items.
         Index("ix_action_items_status_updated", "status", "updated_at"),
         # The decision queue: done items waiting for verification, oldest first (services/decisions.py).

@@ -1,8 +1,8 @@
-"""Installation settings (report letterhead, signature, deadlines) and extra non-working days."""
+"""Installation settings (report letterhead, signature, deadlines), the letterhead logo, extra non-working days."""
 from datetime import date, datetime
 from typing import Optional
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tracker.models.base import Base, utcnow
@@ -29,3 +29,21 @@ class NonWorkingDay(Base):
     description: Mapped[str] = mapped_column(String(200))
     created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SettingFile(Base):
+    """A file an administrator uploads as a setting (the letterhead logo), kept in the database.
+
+    In the database rather than in the static folder, so that every app server shows it and every
+    backup holds it (as evidence files are kept).
+    """
+
+    __tablename__ = "setting_files"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    uploaded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"), index=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary)

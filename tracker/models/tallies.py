@@ -2,8 +2,8 @@
 
 The dashboard reads its status counts from here instead of counting 100,000 items on every request.
 Database triggers (SQLite and PostgreSQL) change a tally in the same transaction as the item, whatever
-writes it: the ORM, a Core insert, a restore or raw SQL. `key` is the webinar, theme or owner id (0 for
-items without a theme or owner). Rows whose count fell to 0 stay; readers ignore them.
+writes it: the ORM, a Core insert, a restore or raw SQL. `key` is the webinar, theme, owner or unit (OPD) id
+(0 for items without a theme, owner or unit). Rows whose count fell to 0 stay; readers ignore them.
 
 Only visible items are counted (the rule ActionItem.is_visible, `deleted_at IS NULL`): deleting an item
 as a correction takes it out of its tallies, restoring it puts it back. The schema before corrections
@@ -14,25 +14,29 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from tracker.models.base import Base
 
-GRAINS = ("webinar", "theme", "owner", "due", "opened", "completed")
+GRAINS = ("webinar", "theme", "owner", "unit", "due", "opened", "completed", "verified")
 # What each grain counts by: (key, status) as SQL over a row ({row} is NEW, OLD or the table), per dialect.
 # due: days since 1970 of the due date (-1: none); opened/completed: hours since 1970 (UTC) of the
-# creation or completion time (-1: not completed), so that a week starting at local midnight (any
+# creation or completion time (-1: not completed); verified: the same of the verification time, per status
+# (the projection reads the verified ones), so that a week starting at local midnight (any
 # whole-hour zone such as WITA) is a range of keys.
 _SQLITE_KEYS = {
     "due": "COALESCE(CAST(julianday({row}.due_date) - 2440587.5 AS INTEGER), -1)",
     "opened": "CAST(strftime('%s', {row}.created_at) AS INTEGER) / 3600",
     "completed": "COALESCE(CAST(strftime('%s', {row}.completed_at) AS INTEGER) / 3600, -1)",
+    "verified": "COALESCE(CAST(strftime('%s', {row}.verified_at) AS INTEGER) / 3600, -1)",
 }
 _POSTGRESQL_KEYS = {
     "due": "COALESCE({row}.due_date - DATE '1970-01-01', -1)",
     "opened": "floor(extract(epoch FROM {row}.created_at) / 3600)::integer",
     "completed": "COALESCE(floor(extract(epoch FROM {row}.completed_at) / 3600)::integer, -1)",
+    "verified": "COALESCE(floor(extract(epoch FROM {row}.verified_at) / 3600)::integer, -1)",
 }
 _COMMON_KEYS = {"webinar": "{row}.webinar_id", "theme": "COALESCE({row}.theme_id, 0)",
-                "owner": "COALESCE({row}.owner_id, 0)"}
+                "owner": "COALESCE({row}.owner_id, 0)", "unit": "COALESCE({row}.unit_id, 0)"}
 ANY_STATUS = "*"  # opened and completed are counted whatever the status
-CHANGED = ("status", "webinar_id", "theme_id", "owner_id", "due_date", "created_at", "completed_at")
+CHANGED = ("status", "webinar_id", "theme_id", "owner_id", "unit_id", "due_date", "created_at", "completed_at",
+           "verified_at")
 
 
 def key_sql(grain: str, dialect: str, row: str) -> str:

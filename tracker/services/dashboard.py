@@ -12,6 +12,8 @@ from tracker.models import Horizon
 from tracker.models.rules import CATEGORY_STATUSES
 from tracker.services import dashboard_counts as counts
 from tracker.services import dashboard_tallies as tallies
+from tracker.services import dashboard_units as units
+from tracker.services import projection
 from tracker.services.dashboard_counts import categories, figures, percent, week_starts  # noqa: F401 (public API)
 from tracker.services.dashboard_lists import (  # noqa: F401 (public API)
     ACTIVITY_LIMIT,
@@ -50,11 +52,16 @@ CATEGORIES = tuple((key, CATEGORY_NAMES[key], statuses, CATEGORY_EXPLANATIONS[ke
                    for key, statuses in CATEGORY_STATUSES)
 
 
-def dashboard(scope: Scope, language: str, horizon: Horizon | None = None, everyone: bool = False) -> dict:
+def dashboard(scope: Scope, language: str, horizon: Horizon | None = None, everyone: bool = False,
+              unit_sort: str | None = None) -> dict:
     """Everything the dashboard shows for a scope, counted afresh in a fixed number of queries."""
     horizon = horizon or current_horizon()
     if scope.start or scope.end:
-        return _counted(scope, language, horizon, everyone)
+        data = _counted(scope, language, horizon, everyone)
+        per_unit, closings = units.period_counts(data["scope"], horizon.today,
+                                                 [row["id"] for row in data["per_webinar"]])
+        data["per_unit"] = units.sort_units(per_unit, unit_sort)
+        return _projected(data, closings)
     overview = tallies.overview(scope, WEBINAR_LIMIT)
     if scope.webinar and all(row["id"] != scope.webinar for row in overview.picker_rows):
         scope = scope.known(set())  # an unknown webinar: every webinar, with a notice
@@ -66,15 +73,31 @@ def dashboard(scope: Scope, language: str, horizon: Horizon | None = None, every
         per_theme, per_owner = tallies.theme_rows(language, total), tallies.owner_rows()
     owners = per_owner if everyone else per_owner[:OWNER_LIMIT]
     dated = tallies.dated_counts(scope, horizon, [row["id"] for row in overview.shown],
-                                 [row["id"] for row in owners if row["overdue"] is None])
+                                 [row["id"] for row in owners if row["overdue"] is None], list(overview.units))
     for row in overview.shown:
         row["overdue"] = dated["webinars"].get(row["id"], 0)
     for row in owners:
         if row["overdue"] is None:
             row["overdue"] = dated["owners"].get(row["id"] or 0, 0)
     totals = counts.figures_from(overview.by_status, dated["overdue"], dated["due_soon"], dated["trend"])
-    return _assemble(scope, horizon, overview.picker_rows, overview.webinar_count, overview.shown,
+    names = {key: name for key, (name, _statuses) in overview.units.items()}
+    unit_statuses = (dated["unit_statuses"] if scope.webinar
+                     else {key: statuses for key, (_name, statuses) in overview.units.items()})
+    data = _assemble(scope, horizon, overview.picker_rows, overview.webinar_count, overview.shown,
                      overview.shown_total, totals, per_theme, (owners, len(per_owner)))
+    data["per_unit"] = units.sort_units(units.rows_from(names, unit_statuses, dated["unit_overdue"]), unit_sort)
+    return _projected(data, dated["closings"])
+
+
+def _projected(data: dict, closings: projection.Closings) -> dict:
+    """The data with the projection of the scope and of each shown webinar, and the closings per week."""
+    today, totals = data["today"], data["figures"]
+    data["closings"] = list(closings.weekly)
+    data["projection"] = projection.projection(totals["countable"] - totals["verified"], sum(closings.weekly), today)
+    for row in data["per_webinar"]:
+        row["projection"] = projection.projection(row["countable"] - row["verified"],
+                                                  closings.per_webinar.get(row["id"], 0), today)
+    return data
 
 
 def _counted(scope: Scope, language: str, horizon: Horizon, everyone: bool) -> dict:

@@ -13,9 +13,11 @@ from functools import cache
 from sqlalchemy import and_, bindparam, case, func, literal, select, union_all
 
 from tracker.extensions import db
-from tracker.models import ActionItem, Horizon, ItemTally, Status, Theme, User, Webinar
+from tracker.models import ActionItem, Horizon, ItemTally, Status, Theme, Unit, User, Webinar
 from tracker.models.rules import OPEN
 from tracker.services import dashboard_counts as counts
+from tracker.services import dashboard_units as units
+from tracker.services import projection
 from tracker.services.dashboard_scope import Scope, bound_conditions, local_midnight
 from tracker.services.webinar_picker import picker_condition, webinar_count
 
@@ -32,6 +34,7 @@ class Overview:
     shown: list[dict]  # newest series first: the chosen webinar, or the latest WEBINAR_LIMIT with items
     shown_total: int  # webinars with items (or 1 for a chosen one)
     by_status: dict[str, int]
+    units: dict[int, tuple[str | None, dict[str, int]]]  # by unit: name, items per status (of every webinar)
 
 
 def _tally_sum(*where):
@@ -69,7 +72,18 @@ def _overview_statement(chosen: bool):
         select(literal("count"), webinar_count(), with_items.scalar_subquery(), literal(""), *nothing),
         select(literal("status"), literal(0), literal(0), literal(""),
                *(_status_total(status, chosen) for status in statuses)),
+        *_unit_parts(statuses),
     )
+
+
+def _unit_parts(statuses: list[str]) -> list:
+    """Per unit (and for the items without one): its name and its items per status, from the tallies."""
+    return [
+        select(literal("unit"), Unit.id, literal(0), func.coalesce(Unit.short_name, Unit.name),
+               *(_tally_of("unit", Unit.id, status) for status in statuses)),
+        select(literal("unit"), literal(units.NO_UNIT), literal(0), literal(""),
+               *(_tally_of("unit", units.NO_UNIT, status) for status in statuses)),
+    ]
 
 
 def overview(scope: Scope, limit: int) -> Overview:
@@ -78,7 +92,7 @@ def overview(scope: Scope, limit: int) -> Overview:
     values = {"picker_selected": scope.webinar or 0, "limit": limit}
     if scope.webinar:
         values["scope_webinar"] = scope.webinar
-    found: dict[str, list] = {"picker": [], "shown": [], "count": [], "status": []}
+    found: dict[str, list] = {"picker": [], "shown": [], "count": [], "status": [], "unit": []}
     for kind, id_, series, title, *numbers in db.session.execute(_overview_statement(bool(scope.webinar)), values):
         found[kind].append((id_, series, title, numbers))
     shown = [_webinar(id_, series, title, numbers) for id_, series, title, numbers in found["shown"]]
@@ -89,6 +103,7 @@ def overview(scope: Scope, limit: int) -> Overview:
                            key=lambda row: -row["series"]),
         webinar_count=webinar_total, shown=shown, shown_total=shown_total,
         by_status=dict(zip(statuses, found["status"][0][3])),
+        units={id_: (title, dict(zip(statuses, numbers))) for id_, _series, title, numbers in found["unit"]},
     )
 
 
@@ -148,23 +163,32 @@ def _dated_statement(shape: tuple[bool, bool, bool], unassigned: bool):
                  [overdue, ActionItem.webinar_id.in_(bindparam("webinar_ids", expanding=True)), *where]),
         _grouped("owner", ActionItem.owner_id,
                  [overdue, ActionItem.owner_id.in_(bindparam("owner_ids", expanding=True)), *where]),
+        *projection.closings_parts(where, tallied=not shape[0]),
     ]
     if unassigned:  # the unassigned items: a seek of their own (an OR would read every item)
         parts.append(select(literal("owner"), literal(0), func.count())
                      .where(overdue, ActionItem.owner_id.is_(None), *where))
     if shape[0]:  # one webinar: counted from its items
         parts += [
+            units.status_part(where),
+            _grouped("unit", func.coalesce(ActionItem.unit_id, units.NO_UNIT), [overdue, *where]),
             select(literal("overdue"), literal(0), func.count()).where(overdue, *where),
             _counted_trend("opened", ActionItem.created_at, where),
             _counted_trend("completed", ActionItem.completed_at, where),
         ]
-    else:
-        parts += [_overdue_tally(), _trend_tally("opened"), _trend_tally("completed")]
+    else:  # every webinar: overdue of the units the tallies name, a seek each (and one for no unit)
+        parts += [_overdue_tally(), _trend_tally("opened"), _trend_tally("completed"),
+                  _grouped("unit", ActionItem.unit_id,
+                           [overdue, ActionItem.unit_id.in_(bindparam("unit_ids", expanding=True)), *where]),
+                  select(literal("unit"), literal(units.NO_UNIT), func.count())
+                  .where(overdue, ActionItem.unit_id.is_(None), *where)]
     return union_all(*parts)
 
 
-def dated_counts(scope: Scope, horizon: Horizon, webinar_ids: list[int], owner_ids: list[int | None]) -> dict:
-    """Overdue and due-soon totals, overdue of the shown webinars and owners, and the trend: one query.
+def dated_counts(scope: Scope, horizon: Horizon, webinar_ids: list[int], owner_ids: list[int | None],
+                 unit_ids: list[int]) -> dict:
+    """Overdue and due-soon totals, overdue of the shown webinars, owners and units, the trend, and the items
+    closed per week and webinar (for the projection): one query.
 
     For every webinar the overdue total and the trend come from the tallies by due day and by hour;
     for one webinar they are counted from its items.
@@ -173,9 +197,10 @@ def dated_counts(scope: Scope, horizon: Horizon, webinar_ids: list[int], owner_i
     edges = [local_midnight(start) for start in weeks] + [local_midnight(weeks[-1] + timedelta(weeks=1))]
     values = {"today": horizon.today, "soon_until": horizon.soon_until, "webinar_ids": webinar_ids or [0],
               "owner_ids": [owner for owner in owner_ids if owner] or [0], **scope.parameters(),
+              "unit_ids": [unit for unit in unit_ids if unit] or [0],
               **{f"edge_{index}": edge for index, edge in enumerate(edges)},
               **{f"hour_{index}": int(edge.timestamp()) // 3600 for index, edge in enumerate(edges)},
-              "today_key": (horizon.today - EPOCH).days}
+              "today_key": (horizon.today - EPOCH).days, **projection.edge_values(horizon.today)}
     statement = _dated_statement(scope.shape, None in owner_ids)
     found: dict[str, dict[int, int]] = {}
     for kind, key, number in db.session.execute(statement, values):
@@ -185,6 +210,9 @@ def dated_counts(scope: Scope, horizon: Horizon, webinar_ids: list[int], owner_i
         trend_values += [found.get("opened", {}).get(index, 0), found.get("completed", {}).get(index, 0)]
     return {"overdue": found.get("overdue", {}).get(0, 0), "due_soon": found.get("soon", {}).get(0, 0),
             "webinars": found.get("webinar", {}), "owners": found.get("owner", {}),
+            "unit_overdue": found.get("unit", {}), "unit_statuses": units.statuses_from(found),
+            "closings": projection.closings_from((kind, key, number) for kind, numbers in found.items()
+                                                 for key, number in numbers.items()),
             "trend": counts.trend_rows(weeks, trend_values)}
 
 

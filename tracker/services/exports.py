@@ -15,6 +15,7 @@ from tracker.i18n import lazy_gettext as _l
 from tracker.models import ActionItem
 from tracker.services.item_filter import ItemFilter
 from tracker.services.item_statements import iter_items
+from tracker.services.sheet_print import print_as_table
 from tracker.timeutil import local_today, local_zone
 
 BOM = "\ufeff"
@@ -118,6 +119,7 @@ def write_xlsx(item_filter: ItemFilter) -> bytes:
     for index, (_header, width) in enumerate(COLUMNS):
         sheet.column_dimensions[get_column_letter(index + 1)].width = width
     sheet.freeze_panes = "A2"
+    print_as_table(sheet)
     bold = Font(bold=True)
     header_cells = []
     for text in headers():

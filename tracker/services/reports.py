@@ -3,9 +3,7 @@
 A live report and a frozen snapshot share one plain, JSON-ready structure (see build_report), so one
 template renders both, and a snapshot shows exactly what was true when it was taken.
 """
-import base64
 import io
-import mimetypes
 from datetime import UTC, date, datetime
 
 from openpyxl import Workbook
@@ -20,29 +18,24 @@ from tracker.extensions import db
 from tracker.i18n import gettext as _
 from tracker.models import ActionItem, EvidenceFile, ReportSnapshot, Status, Unit, User, Webinar, utcnow
 from tracker.services import dashboard
+from tracker.services import dashboard_units as units
 from tracker.services.dashboard import Scope
 from tracker.services.horizon import load_horizon
-from tracker.services.settings import get_settings, static_file
+from tracker.services.logo import logo_data_uri
+from tracker.services.settings import get_settings
+from tracker.services.sheet_print import print_as_table
 from tracker.timeutil import local_today, local_zone, zone_label
 
 DATA_VERSION = 1
 PENDING_FINGERPRINT = "0" * 64  # until the number is known (after the first flush)
-MAX_LOGO_BYTES = 512 * 1024
+LETTERHEAD_KEYS = ("government_name", "agency_name", "agency_address", "agency_phone", "agency_email",
+                   "agency_website", "agency_postcode")
 ROMAN_MONTHS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 
 
 def report_number(prefix: str, sequence: str, day: date) -> str:
     """800/TL/007/XII/2023: prefix, sequence, month in Roman numerals, year (Indonesian style)."""
     return f"{prefix}/{sequence}/{ROMAN_MONTHS[day.month - 1]}/{day.year}"
-
-
-def logo_data_uri(relative: str | None) -> str | None:
-    """The logo as a data: URI, so pages, PDFs and snapshots carry it without another request."""
-    path = static_file(relative)
-    if path is None or path.stat().st_size > MAX_LOGO_BYTES:
-        return None
-    mimetype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    return f"data:{mimetype};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
 
 # Evidence files that count (attached, not withdrawn) per item, joined to the report's rows.
@@ -91,20 +84,21 @@ def build_report(scope: Scope, today: date | None = None) -> dict:
         "scope": scope.as_json(),
         "webinar": ({"id": webinar.id, "series": webinar.series, "title": webinar.title,
                      "held_on": webinar.held_on.isoformat()} if webinar else None),
-        "number": report_number(settings["report_number_prefix"], "…", today),
+        "number": None,  # a live report is a working draft; freezing it gives it a number
         "date": today.isoformat(),
         "generated_at": utcnow().isoformat(),
         "letterhead": {
-            "agency_name": settings["agency_name"],
-            "agency_address": settings["agency_address"],
-            "logo": logo_data_uri(settings["logo_path"]),
+            **{key: settings[key] for key in LETTERHEAD_KEYS},
+            "logo": logo_data_uri(),
         },
         "signer": {
+            "place": settings["report_place"],
             "name": settings["report_signer_name"],
             "nip": settings["report_signer_nip"],
             "position": settings["report_signer_position"],
         },
         "figures": figures,
+        "units": units.sort_units(units.unit_counts(scope, today), None),
         "rows": report_rows(scope, today),
         "frozen": None,
     }
@@ -125,6 +119,11 @@ def report_title(data: dict) -> str:
     return _("Follow-up report: %(scope)s", scope=dashboard.scope_label(scope_of(data), data["webinar"]))
 
 
+def category_title(name: str) -> str:
+    """An official category name as a table entry: first letter capitalised ("Dalam proses")."""
+    return name[:1].upper() + name[1:]
+
+
 def present(data: dict) -> dict:
     """Report data ready for the template: dates as dates, the scope and categories in words."""
     rows = [
@@ -133,7 +132,7 @@ def present(data: dict) -> dict:
         for row in data["rows"]
     ]
     categories = [
-        dict(row, name=dashboard.CATEGORY_NAMES[row["key"]], explanation=dashboard.CATEGORY_EXPLANATIONS[row["key"]])
+        dict(row, name=category_title(dashboard.CATEGORY_NAMES[row["key"]]), explanation=dashboard.CATEGORY_EXPLANATIONS[row["key"]])
         for row in data["figures"]["categories"]
     ]
     frozen = data.get("frozen")
@@ -204,12 +203,14 @@ def write_xlsx(report: dict) -> bytes:
     summary.column_dimensions["B"].width = 60
     summary.column_dimensions["C"].width = 12
     summary.column_dimensions["D"].width = 12
+    print_as_table(summary, title_rows=None)
     letterhead, figures = report["letterhead"], report["figures"]
+    summary.append([_bold(summary, letterhead.get("government_name") or "")])
     summary.append([_bold(summary, letterhead["agency_name"])])
     summary.append([letterhead["agency_address"]])
     summary.append([])
     summary.append([_bold(summary, _("Follow-up report")), report["scope_text"]])
-    summary.append([_("Number"), report["number"]])
+    summary.append([_("Number"), report["number"] or _("Working draft (not yet numbered)")])
     summary.append([_("Date"), _cell(summary, report["report_date"], "dd/mm/yyyy")])
     if report["frozen"]:
         at = report["frozen"]["at"].astimezone(local_zone()).replace(tzinfo=None)
@@ -231,6 +232,7 @@ def write_xlsx(report: dict) -> bytes:
     for index, (_header, width) in enumerate(columns, start=1):
         items.column_dimensions[get_column_letter(index)].width = width
     items.freeze_panes = "A2"
+    print_as_table(items)
     items.append([_bold(items, header) for header, _width in columns])
     for number, row in enumerate(report["rows"], start=1):
         items.append([
@@ -239,6 +241,22 @@ def write_xlsx(report: dict) -> bytes:
             status_label(row["status"]), row["progress"], _cell(items, row["evidence_url"] or ""),
             row.get("evidence_files", 0),  # snapshots frozen before evidence files have no count
         ])
+    if report.get("units"):  # snapshots frozen before the unit table have none
+        _unit_sheet(workbook, report["units"])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _unit_sheet(workbook, rows: list[dict]) -> None:
+    """The per-unit (OPD) sheet of the rekap: most overdue first, then the lowest completion."""
+    sheet = workbook.create_sheet(_("Per unit (OPD)")[:31])
+    columns = [(_("Unit (OPD)"), 40), (_("Items"), 10), (_("Verified"), 12), (_("Completion (%)"), 14),
+               (_("Overdue"), 12), (_("Blocked"), 12)]
+    for index, (_header, width) in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    print_as_table(sheet)
+    sheet.append([_bold(sheet, header) for header, _width in columns])
+    for row in rows:
+        sheet.append([_cell(sheet, row["name"]), row["items"], row["verified"], row["completion"], row["overdue"],
+                      row["blocked"]])

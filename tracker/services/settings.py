@@ -1,5 +1,5 @@
 """Installation settings (letterhead, signature, report numbering): read with defaults, saved by admins."""
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import select
@@ -10,21 +10,27 @@ from tracker.i18n import gettext as _
 from tracker.models import Setting, User, utcnow
 from tracker.services.errors import InvalidInput
 
-# Every key the app knows, with the value used while an administrator has not set one.
+# Every key the app knows, with the value used while an administrator has not set one. The letterhead
+# (kop surat) lines are those an official letter of a provincial agency carries; empty lines are left out.
 DEFAULTS: dict[str, str] = {
+    "government_name": "PEMERINTAH PROVINSI SULAWESI BARAT",
     "agency_name": "Badan Pengembangan Sumber Daya Manusia Provinsi Sulawesi Barat",
     "agency_address": "Jl. Abdul Malik Pattana Endeng, Mamuju, Sulawesi Barat",
-    "logo_path": "img/logo.svg",
+    "agency_phone": "",
+    "agency_email": "",
+    "agency_website": "",
+    "agency_postcode": "",
+    "report_place": "Mamuju",
     "report_signer_name": "",
     "report_signer_nip": "",
-    "report_signer_position": "Kepala BPSDM Provinsi Sulawesi Barat",
+    "report_signer_position": "Kepala Badan Pengembangan Sumber Daya Manusia Provinsi Sulawesi Barat",
     "report_number_prefix": "800/TL",
     "due_in_working_days": "0",  # "1": bulk entry's due:+N counts working days
     "due_soon_working_days": "3",  # reminders: "due soon" within this many working days
 }
-MAX_LENGTH = {"agency_address": 500, "report_signer_nip": 32, "report_number_prefix": 40}
+MAX_LENGTH = {"agency_address": 500, "report_signer_nip": 32, "report_number_prefix": 40, "agency_phone": 60,
+              "agency_postcode": 5, "report_place": 60}
 DEFAULT_MAX_LENGTH = 200
-LOGO_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp")
 
 
 def get_settings() -> dict[str, str]:
@@ -52,15 +58,6 @@ def static_file(relative: str | None) -> Path | None:
     return path if path.is_file() else None
 
 
-def check_logo_path(value: str) -> str:
-    """A logo path must name an image file inside the static folder."""
-    value = value.strip().lstrip("/")
-    if PurePosixPath(value).suffix.lower() not in LOGO_SUFFIXES or static_file(value) is None:
-        message = _("The logo must be an image file (SVG, PNG, JPG) inside the static folder, e.g. img/logo.svg.")
-        raise InvalidInput(message, {"logo_path": message})
-    return value
-
-
 def set_settings(values: dict[str, str | None], actor: User | None) -> None:
     """Store the given settings (empty means: back to the default) and flush."""
     cleaned: dict[str, str | None] = {}
@@ -71,8 +68,6 @@ def set_settings(values: dict[str, str | None], actor: User | None) -> None:
         if len(value) > MAX_LENGTH.get(key, DEFAULT_MAX_LENGTH):
             message = _("This text is too long.")
             raise InvalidInput(message, {key: message})
-        if key == "logo_path" and value:
-            value = check_logo_path(value)
         cleaned[key] = value or None
     existing = {row.key: row for row in db.session.scalars(select(Setting).where(Setting.key.in_(cleaned)))}
     for key, value in cleaned.items():

@@ -11,7 +11,10 @@ from tracker.i18n import show_date
 from tracker.models import Status
 from tracker.permissions import can_view_dashboard
 from tracker.services import dashboard as service
+from tracker.services import projection
 from tracker.services.dashboard import Scope
+from tracker.services.dashboard_units import DEFAULT_SORT as DEFAULT_UNIT_SORT
+from tracker.services.dashboard_units import UNIT_SORTS
 from tracker.services.webinar_picker import picker_from_rows
 from tracker.urls import absolute_url
 
@@ -29,6 +32,18 @@ def whatsapp_share_url(text: str) -> str:
     return service.whatsapp_share_url(text)
 
 
+@bp.app_template_filter("finish")
+def finish_filter(result: dict) -> str:
+    """A projection's finish: "Maret 2027", or why there is none (see services/projection.py)."""
+    return projection.finish_label(result)
+
+
+@bp.app_template_filter("one_decimal")
+def one_decimal_filter(value: float) -> str:
+    """3,5 in Indonesian, 3.5 in English."""
+    return format_decimal(value, format="#,##0.#")
+
+
 @bp.app_template_filter("percent")
 def percent_filter(value) -> str:
     """33,3% in Indonesian, 33.3% in English; nothing known shows as a dash."""
@@ -43,7 +58,8 @@ def index():
     if not can_view_dashboard(current_user):
         return redirect(url_for("lists.my"))
     language = str(get_locale() or "id")
-    data = service.dashboard(Scope.from_args(request.args), language, everyone=request.args.get("owners") == "all")
+    data = service.dashboard(Scope.from_args(request.args), language, everyone=request.args.get("owners") == "all",
+                             unit_sort=request.args.get("units"))
     scope, figures = data["scope"], data["figures"]
     label = service.scope_label(scope, data["webinar"])
     whatsapp_text = service.share_text(
@@ -58,6 +74,7 @@ def index():
         whatsapp_text=whatsapp_text,
         categories=service.CATEGORIES,
         chart_data=_chart_data(data),
+        unit_sort=request.args.get("units") if request.args.get("units") in UNIT_SORTS else DEFAULT_UNIT_SORT,
     )
 
 
@@ -74,6 +91,12 @@ def _chart_data(data: dict) -> dict:
         "webinars": {
             "labels": [_("Series %(series)d", series=row["series"]) for row in data["per_webinar"]],
             "values": [row["completion"] or 0 for row in data["per_webinar"]],
+            "label": _("Completion (%)"),
+            "max": 100,
+        },
+        "units": {
+            "labels": [row["name"] for row in data["per_unit"]],
+            "values": [row["completion"] or 0 for row in data["per_unit"]],
             "label": _("Completion (%)"),
             "max": 100,
         },

@@ -56,6 +56,7 @@
         options: { indexAxis: "y", scales: { x: integerAxis({ max: d.max }), y: categoryAxis() }, plugins: { legend: { display: false } } }
       };
     },
+    units: function (d) { return builders.webinars(d); },
     themes: function (d) {
       return {
         type: "bar",

@@ -65,7 +65,7 @@ def test_the_weeks_end_with_today_in_wita():
     (10, 8, date(2027, 2, 10), "Februari 2027"),  # 1 a week: 10 weeks
     (1, 3, date(2026, 12, 21), "Desember 2026"),  # 8/3 weeks = 18.7 days, rounded up
     (5, 0, None, "belum dapat diperkirakan"),
-    (0, 4, None, "tidak ada lagi yang terbuka"),
+    (0, 4, None, "tidak ada lagi yang belum selesai"),
 ])
 def test_expected_finish_at_the_closing_rate(app, remaining, closed, finish, label):
     result = projection.projection(remaining, closed, TODAY)

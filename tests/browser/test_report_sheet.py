@@ -28,5 +28,5 @@ def test_report_columns_never_overlap_at_1280_px(open_page, db_ctx, users):
     sign_in(page, "kepala", PASSWORD)
     page.goto("/reports/view")
     assert page.get_by_text("Draf kerja", exact=False).first.is_visible()
-    assert page.get_by_role("heading", name="B. Kemajuan per unit (OPD)").is_visible()
+    assert page.get_by_role("heading", name="B. Progres per unit (OPD)").is_visible()
     assert page.evaluate(OVERFLOWING_CELLS) == []

@@ -21,6 +21,7 @@ from tracker.models.notifications import SentNotification
 from tracker.models.reference import Theme, Unit
 from tracker.models.reports import ReportSnapshot
 from tracker.models.rules import ACTIVE, CLOSED, OPEN, Horizon
+from tracker.models.search import ItemSearch, SearchWord
 from tracker.models.security import LoginFailure
 from tracker.models.settings import NonWorkingDay, Setting
 from tracker.models.tallies import ItemTally
@@ -29,7 +30,7 @@ from tracker.models.users import User
 from tracker.models.webinars import Webinar
 
 __all__ = [
-    "AccessToken", "EvidenceFile", "IdempotencyKey", "ItemTally", "LoginFailure", "NonWorkingDay", "ReportSnapshot", "SentNotification", "Setting", "TokenKind",
+    "AccessToken", "EvidenceFile", "IdempotencyKey", "ItemSearch", "ItemTally", "LoginFailure", "NonWorkingDay", "ReportSnapshot", "SearchWord", "SentNotification", "Setting", "TokenKind",
     "ACTIVE", "CLOSED", "OPEN", "Horizon",
     "ActionItem", "AppendOnlyError", "Base", "Comment", "ExtensionRequest",
     "ExtensionState", "HistoryKind", "ItemHistory", "Priority", "Role", "Status",

@@ -5,11 +5,12 @@ Every condition goes through tracker/models/rules.py: an item that is not visibl
 """
 from datetime import date
 
-from sqlalchemy import Select, func, literal_column, or_, select
+from sqlalchemy import Select, func, literal_column, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from tracker.extensions import db
 from tracker.models import ActionItem
+from tracker.services import search_query
 from tracker.services.item_filter import ItemFilter
 from tracker.services.item_sorts import ordering
 from tracker.timeutil import local_today
@@ -17,18 +18,16 @@ from tracker.timeutil import local_today
 EXPORT_BATCH = 500
 
 
-def _like_pattern(term: str) -> str:
-    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def visible() -> list:
     """ActionItem.is_visible as WHERE clauses: a deleted item is never listed or counted."""
     return [ActionItem.is_visible]
 
 
-def conditions(item_filter: ItemFilter, today: date | None = None) -> list:
-    """The WHERE clauses of a filter (shared by the rows, the page and the count)."""
+def conditions(item_filter: ItemFilter, today: date | None = None, *, with_search: bool = True) -> list:
+    """The WHERE clauses of a filter (shared by the rows, the page and the count).
+
+    Without the search when the caller joins the search's scores instead (a page best match first).
+    """
     f = item_filter
     where = visible()
     for column, value in ((ActionItem.webinar_id, f.webinar), (ActionItem.owner_id, f.owner),
@@ -44,14 +43,8 @@ def conditions(item_filter: ItemFilter, today: date | None = None) -> list:
         where.append(ActionItem.due_on_or_after(f.due_from))
     if f.due_to is not None:
         where.append(ActionItem.due_by(f.due_to))
-    # ILIKE is native on PostgreSQL; on SQLite SQLAlchemy renders lower(x) LIKE lower(y).
-    for term in f.terms:
-        pattern = _like_pattern(term)
-        where.append(or_(
-            ActionItem.code.ilike(pattern, escape="\\"),
-            ActionItem.title.ilike(pattern, escape="\\"),
-            ActionItem.description.ilike(pattern, escape="\\"),
-        ))
+    if f.q and with_search:  # the search index (services/search_query.py)
+        where.append(search_query.condition(f.terms))
     return where
 
 
@@ -92,9 +85,21 @@ def select_items(item_filter: ItemFilter, *, with_reference: bool = True, with_s
     return statement
 
 
+def best_match_first(statement: Select, item_filter: ItemFilter) -> Select:
+    """A select of items joined to the search's scores, best match first (the id breaks ties)."""
+    scores = search_query.scores(item_filter.terms)
+    return (statement.join(scores, scores.c.item_id == ActionItem.id)
+            .order_by(None).order_by(scores.c.score, ActionItem.id))
+
+
 def iter_items(item_filter: ItemFilter, batch: int = EXPORT_BATCH):
     """Every matching item in list order, with supporters, fetched in batches (for exports)."""
-    statement = select_items(item_filter, with_supporters=True).execution_options(yield_per=batch)
+    if item_filter.ranked and item_filter.terms:
+        where = conditions(item_filter, with_search=False)
+        statement = best_match_first(select_items(item_filter, with_supporters=True, where=where), item_filter)
+    else:
+        statement = select_items(item_filter, with_supporters=True)
+    statement = statement.execution_options(yield_per=batch)
     yield from db.session.scalars(statement)
 
 

@@ -30,7 +30,7 @@ from tracker.services.api_json import item_json
 from tracker.services.errors import InvalidInput
 from tracker.services.horizon import current_horizon
 from tracker.services.item_filter import MAX_QUERY, ItemFilter
-from tracker.services.item_pages import paginate
+from tracker.services.item_pages import paginate_search
 from tracker.services.items import add_comment, create_item, people_by_ids, update_item
 from tracker.services.workflow import allowed_moves, change_status
 from tracker.validation import positive_int
@@ -115,7 +115,7 @@ class _Args(dict):
 def items():
     """A page of items matching the list filter, with exact totals."""
     item_filter = _filter()
-    page = paginate(item_filter, with_reference=True, exact=True)
+    page, _searched, _correction = paginate_search(item_filter, with_reference=True, exact=True)
     if page.items:  # supporters of the whole page in one query
         db.session.scalars(select(ActionItem).where(ActionItem.id.in_([i.id for i in page.items]))
                            .options(selectinload(ActionItem.supporters))).all()

@@ -117,6 +117,11 @@ def _changed(instance, names: Iterable[str]) -> bool:
     return any(state.attrs[name].history.has_changes() for name in names)
 
 
+def mark_item(session: Session, item_id: int) -> None:
+    """Note an item whose document a bulk statement changed (the ORM's flush does not see those)."""
+    session.info.setdefault(PENDING, {}).setdefault("item", set()).add(item_id)
+
+
 def _note_changes(session: Session, _flush_context) -> None:
     """After a flush: note the items (and renamed references) whose documents must be rewritten."""
     pending = session.info.setdefault(PENDING, {})

@@ -3,7 +3,8 @@
 Python writes both tables (services/search_index.py) in the same transaction as the change, so SQLite
 and PostgreSQL index the same words. What each database adds to find them fast is DDL of its own:
 SQLite an FTS5 table over the documents (kept by triggers) and an FTS5 trigram table over the
-vocabulary; PostgreSQL a weighted tsvector column with a GIN index and a pg_trgm index on the words.
+vocabulary; PostgreSQL tsvector columns (all words; code and title) with GIN indexes and a pg_trgm
+index on the words.
 The models' create_all and the migration run the same statements.
 """
 from sqlalchemy import DDL, ForeignKey, String, Text, event
@@ -58,12 +59,15 @@ _SQLITE = {
     ],
 }
 _POSTGRESQL = {
-    # The Python-stemmed words become lexemes as they are (no parser, no second stemmer): code and title weigh A.
+    # The Python-stemmed words become lexemes as they are (no parser, no second stemmer); code and title
+    # have a vector of their own, so that "matches in the title" is an index lookup too.
     "item_search": [
         "ALTER TABLE item_search ADD COLUMN document tsvector GENERATED ALWAYS AS ("
-        "setweight(array_to_tsvector(string_to_array(head, ' ')), 'A') || "
-        "setweight(array_to_tsvector(string_to_array(body, ' ')), 'B')) STORED",
+        "array_to_tsvector(array_remove(string_to_array(head || ' ' || body, ' '), ''))) STORED",
+        "ALTER TABLE item_search ADD COLUMN head_document tsvector GENERATED ALWAYS AS ("
+        "array_to_tsvector(array_remove(string_to_array(head, ' '), ''))) STORED",
         "CREATE INDEX ix_item_search_document ON item_search USING gin (document)",
+        "CREATE INDEX ix_item_search_head_document ON item_search USING gin (head_document)",
     ],
     "search_words": [
         "CREATE EXTENSION IF NOT EXISTS pg_trgm",
@@ -71,7 +75,8 @@ _POSTGRESQL = {
     ],
 }
 # Objects of this DDL that the models do not describe (the migrations test and autogenerate skip them).
-NATIVE_NAMES = frozenset({"document", "ix_item_search_document", "ix_search_words_trgm"})
+NATIVE_NAMES = frozenset({"document", "head_document", "ix_item_search_document", "ix_item_search_head_document",
+                          "ix_search_words_trgm"})
 NATIVE_TABLE_PREFIXES = ("item_search_fts", "search_words_trgm")
 
 
@@ -85,7 +90,9 @@ def drop_statements(dialect: str) -> list[str]:
     """The DDL that removes them again (before the two tables are dropped)."""
     if dialect == "postgresql":
         return ["DROP INDEX IF EXISTS ix_search_words_trgm", "DROP INDEX IF EXISTS ix_item_search_document",
-                "ALTER TABLE item_search DROP COLUMN IF EXISTS document"]
+                "DROP INDEX IF EXISTS ix_item_search_head_document",
+                "ALTER TABLE item_search DROP COLUMN IF EXISTS document",
+                "ALTER TABLE item_search DROP COLUMN IF EXISTS head_document"]
     return ["DROP TABLE IF EXISTS item_search_fts", "DROP TABLE IF EXISTS search_words_trgm"]
 
 

@@ -18,7 +18,13 @@ from tracker.models import ActionItem
 from tracker.services import search_query
 from tracker.services.item_filter import ItemFilter
 from tracker.services.item_sorts import DUE, SORT_ORDERS, Cursor, keys_of, needs_webinar, ordering
-from tracker.services.item_statements import conditions, count_statement, due_key_bounds, select_items
+from tracker.services.item_statements import (
+    best_match_first,
+    conditions,
+    count_statement,
+    due_key_bounds,
+    select_items,
+)
 from tracker.timeutil import local_today
 
 COUNT_LIMIT = 10_000  # beyond this the list says "more than 10,000": counting every match costs O(matches)
@@ -128,15 +134,12 @@ def page_ids(f: ItemFilter, cursor: Cursor | None, page: int, today: date) -> Se
 
 
 def _ranked_rows(f: ItemFilter, page: int, limit: int | None, with_reference: bool, today: date) -> list:
-    """The rows (ActionItem, total) of one page best match first: the search's scores joined to the filter."""
-    scores = search_query.scores(f.terms)
-    ids = (select(ActionItem.id, scores.c.score).join(scores, scores.c.item_id == ActionItem.id)
-           .where(*conditions(f, today, with_search=False)).order_by(scores.c.score, ActionItem.id)
-           .limit(f.per_page).offset((page - 1) * f.per_page).subquery("page_ids"))
+    """The rows (ActionItem, total) of one page best match first, paged by number."""
+    ids = best_match_first(select(ActionItem.id).where(*conditions(f, today)), f)
+    ids = ids.limit(f.per_page).offset((page - 1) * f.per_page).scalar_subquery()
     total = count_statement(f, limit, today).scalar_subquery().label("total")
-    statement = (select_items(f, with_reference=with_reference, where=[]).join(ids, ids.c.id == ActionItem.id)
-                 .order_by(None).order_by(ids.c.score, ActionItem.id).add_columns(total))
-    return db.session.execute(statement).all()
+    statement = select_items(f, with_reference=with_reference, where=[ActionItem.id.in_(ids)])
+    return db.session.execute(best_match_first(statement, f).add_columns(total)).all()
 
 
 def _page_rows(f: ItemFilter, cursor: Cursor | None, page: int, limit: int | None, with_reference: bool) -> list:

@@ -12,7 +12,7 @@ from tracker.extensions import db
 from tracker.models import ActionItem
 from tracker.services import search_query
 from tracker.services.item_filter import ItemFilter
-from tracker.services.item_sorts import ordering
+from tracker.services.item_sorts import DEFAULT_SORT, ordering
 from tracker.timeutil import local_today
 
 EXPORT_BATCH = 500
@@ -23,11 +23,8 @@ def visible() -> list:
     return [ActionItem.is_visible]
 
 
-def conditions(item_filter: ItemFilter, today: date | None = None, *, with_search: bool = True) -> list:
-    """The WHERE clauses of a filter (shared by the rows, the page and the count).
-
-    Without the search when the caller joins the search's scores instead (a page best match first).
-    """
+def conditions(item_filter: ItemFilter, today: date | None = None) -> list:
+    """The WHERE clauses of a filter (shared by the rows, the page and the count)."""
     f = item_filter
     where = visible()
     for column, value in ((ActionItem.webinar_id, f.webinar), (ActionItem.owner_id, f.owner),
@@ -43,7 +40,7 @@ def conditions(item_filter: ItemFilter, today: date | None = None, *, with_searc
         where.append(ActionItem.due_on_or_after(f.due_from))
     if f.due_to is not None:
         where.append(ActionItem.due_by(f.due_to))
-    if f.q and with_search:  # the search index (services/search_query.py)
+    if f.q:  # the search index (services/search_query.py)
         where.append(search_query.condition(f.terms))
     return where
 
@@ -86,19 +83,15 @@ def select_items(item_filter: ItemFilter, *, with_reference: bool = True, with_s
 
 
 def best_match_first(statement: Select, item_filter: ItemFilter) -> Select:
-    """A select of items joined to the search's scores, best match first (the id breaks ties)."""
-    scores = search_query.scores(item_filter.terms)
-    return (statement.join(scores, scores.c.item_id == ActionItem.id)
-            .order_by(None).order_by(scores.c.score, ActionItem.id))
+    """A select of items reordered best match first: code and title matches, then the rest, each by due date."""
+    return statement.order_by(None).order_by(search_query.rank(item_filter.terms), *ordering(DEFAULT_SORT))
 
 
 def iter_items(item_filter: ItemFilter, batch: int = EXPORT_BATCH):
     """Every matching item in list order, with supporters, fetched in batches (for exports)."""
+    statement = select_items(item_filter, with_supporters=True)
     if item_filter.ranked and item_filter.terms:
-        where = conditions(item_filter, with_search=False)
-        statement = best_match_first(select_items(item_filter, with_supporters=True, where=where), item_filter)
-    else:
-        statement = select_items(item_filter, with_supporters=True)
+        statement = best_match_first(statement, item_filter)
     statement = statement.execution_options(yield_per=batch)
     yield from db.session.scalars(statement)
 

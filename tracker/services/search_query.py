@@ -1,15 +1,26 @@
 """Searching the index: which items match, how well, what a mistyped word meant, and the snippets.
 
-Every searched word must match (as a prefix of an indexed stem). SQLite asks its FTS5 table (ranked by
-bm25, code and title weighing ten times the rest), PostgreSQL the tsvector column (ts_rank, weights A
-and B). A word that matches no item at all is replaced by the nearest word of the vocabulary (FTS5
+Every searched word must match (as a prefix of an indexed stem). SQLite asks its FTS5 table,
+PostgreSQL its tsvector columns; the items whose code and title hold every word come first. A word that matches no item at all is replaced by the nearest word of the vocabulary (FTS5
 trigrams or pg_trgm find candidates, difflib picks the closest), and the page says so.
 """
 import difflib
 from dataclasses import replace
 
 from markupsafe import Markup
-from sqlalchemy import ColumnElement, Select, bindparam, column, exists, false, func, literal_column, select, table
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    bindparam,
+    case,
+    column,
+    exists,
+    false,
+    func,
+    literal_column,
+    select,
+    table,
+)
 from sqlalchemy.dialects.postgresql import TSQUERY
 
 from tracker.extensions import db
@@ -20,19 +31,20 @@ from tracker.services.search_text import SEPARATOR, Term
 
 CANDIDATES = 40  # vocabulary words that share trigrams with a mistyped word, compared by difflib
 CLOSE_ENOUGH = 0.7  # difflib ratio below which no correction is offered
-HEAD_WEIGHT, BODY_WEIGHT = 10.0, 1.0
 _FTS = table("item_search_fts", column("rowid"))
 _TRIGRAMS = table("search_words_trgm", column("word"))
 _DOCUMENT = literal_column("item_search.document")
+_HEAD = literal_column("item_search.head_document")
 
 
 def _postgresql() -> bool:
     return db.engine.dialect.name == "postgresql"
 
 
-def _fts_match(terms: list[Term]) -> str:
+def _fts_match(terms: list[Term], head_only: bool = False) -> str:
     # Words are letters, digits and "_" only (search_text.WORD): quoting them is enough.
-    return " AND ".join(f'"{term.stem}"*' for term in terms)
+    match = " AND ".join(f'"{term.stem}"*' for term in terms)
+    return f"{{head}} : ({match})" if head_only else match
 
 
 def _tsquery(terms: list[Term]):
@@ -40,12 +52,12 @@ def _tsquery(terms: list[Term]):
     return bindparam("search_query", text, unique=True).cast(TSQUERY)
 
 
-def _matching(terms: list[Term]) -> Select:
-    """The ids of the items whose documents hold every term."""
+def _matching(terms: list[Term], head_only: bool = False) -> Select:
+    """The ids of the items whose documents (or only their code and title) hold every term."""
     if _postgresql():
-        return select(ItemSearch.item_id).where(_DOCUMENT.op("@@")(_tsquery(terms)))
+        return select(ItemSearch.item_id).where((_HEAD if head_only else _DOCUMENT).op("@@")(_tsquery(terms)))
     return select(_FTS.c.rowid).where(literal_column("item_search_fts").op("MATCH")(
-        bindparam("search_match", _fts_match(terms), unique=True)))
+        bindparam("search_match", _fts_match(terms, head_only), unique=True)))
 
 
 def condition(terms: list[Term]) -> ColumnElement:
@@ -53,17 +65,13 @@ def condition(terms: list[Term]) -> ColumnElement:
     return ActionItem.id.in_(_matching(terms)) if terms else false()
 
 
-def scores(terms: list[Term]):
-    """A subquery of (item_id, score) of the matching items; a lower score ranks first."""
-    if _postgresql():
-        query = _tsquery(terms)
-        return (select(ItemSearch.item_id.label("item_id"),
-                       (-func.ts_rank(_DOCUMENT, query)).label("score"))
-                .where(_DOCUMENT.op("@@")(query)).subquery("search_scores"))
-    match = bindparam("search_match", _fts_match(terms), unique=True)
-    return (select(_FTS.c.rowid.label("item_id"),
-                   func.bm25(literal_column("item_search_fts"), HEAD_WEIGHT, BODY_WEIGHT).label("score"))
-            .where(literal_column("item_search_fts").op("MATCH")(match)).subquery("search_scores"))
+def rank(terms: list[Term]) -> ColumnElement:
+    """0 for an item whose code and title hold every term, 1 for the others (ORDER BY it first).
+
+    Two index lookups whatever the number of matches: a score per row (bm25, ts_rank) cost 5 µs per
+    matching item, 20 ms for 4,000 matches, and the title already says what the item is about.
+    """
+    return case((ActionItem.id.in_(_matching(terms, head_only=True)), 0), else_=1)
 
 
 def _unmatched(terms: list[Term]) -> list[Term]:

@@ -19,7 +19,8 @@ from tracker.services.search_text import Document, document, vocabulary
 
 BATCH = 500
 PENDING = "search_pending"  # session.info key: {"item": ids, "theme_id": ids, ...}
-ITEM_FIELDS = ("code", "title", "description", "source", "webinar_id", "theme_id", "unit_id", "owner_id")
+ITEM_FIELDS = ("code", "title", "description", "source", "webinar_id", "theme_id", "unit_id", "owner_id",
+               "webinar", "theme", "unit", "owner")
 # A rename of one of these reaches every item that refers to it.
 REFERENCES = ((Theme, ("name", "name_en"), "theme_id"), (Unit, ("name", "short_name"), "unit_id"),
               (User, ("full_name",), "owner_id"), (Webinar, ("title",), "webinar_id"))
@@ -154,13 +155,19 @@ def _write_changes(session: Session) -> None:
         refresh(connection, item_ids)
 
 
-def _forget(session: Session, _previous_transaction=None) -> None:
-    session.info.pop(PENDING, None)
+def _forget(session: Session, transaction) -> None:
+    """The outermost transaction ended (committed or rolled back): nothing is pending any more.
+
+    A savepoint that rolls back keeps the notes: rewriting a document from the stored rows is right
+    whatever was undone.
+    """
+    if transaction.parent is None:
+        session.info.pop(PENDING, None)
 
 
 def init_app(_app) -> None:
     """Listen to every session's flushes and commits (once per process)."""
     for name, listener in (("after_flush", _note_changes), ("before_commit", _write_changes),
-                           ("after_rollback", _forget)):
+                           ("after_transaction_end", _forget)):
         if not event.contains(Session, name, listener):
             event.listen(Session, name, listener)

@@ -1,6 +1,6 @@
 """Searching the index: which items match, how well, what a mistyped word meant, and the snippets.
 
-Every searched word must match (as a prefix of an indexed stem). SQLite asks its FTS5 table,
+Every searched word must match (its stem; parts of codes as prefixes, search_text.Term). SQLite asks its FTS5 table,
 PostgreSQL its tsvector columns; the items whose code and title hold every word come first. A word that matches no item at all is replaced by the nearest word of the vocabulary (FTS5
 trigrams or pg_trgm find candidates, difflib picks the closest), and the page says so.
 """
@@ -43,12 +43,12 @@ def _postgresql() -> bool:
 
 def _fts_match(terms: list[Term], head_only: bool = False) -> str:
     # Words are letters, digits and "_" only (search_text.WORD): quoting them is enough.
-    match = " AND ".join(f'"{term.stem}"*' for term in terms)
+    match = " AND ".join(f'"{term.stem}"{"*" if term.prefix else ""}' for term in terms)
     return f"{{head}} : ({match})" if head_only else match
 
 
 def _tsquery(terms: list[Term]):
-    text = " & ".join(f"'{term.stem}':*" for term in terms)
+    text = " & ".join(f"'{term.stem}'{':*' if term.prefix else ''}" for term in terms)
     return bindparam("search_query", text, unique=True).cast(TSQUERY)
 
 
@@ -78,15 +78,7 @@ def _unmatched(terms: list[Term]) -> list[Term]:
     """The terms that match no item at all (one query for all of them)."""
     if not terms:
         return []
-    checks = []
-    for index, term in enumerate(terms):
-        if _postgresql():
-            query = bindparam(f"term_{index}", f"'{term.stem}':*", unique=True).cast(TSQUERY)
-            found = select(ItemSearch.item_id).where(_DOCUMENT.op("@@")(query))
-        else:
-            found = select(_FTS.c.rowid).where(literal_column("item_search_fts").op("MATCH")(
-                bindparam(f"term_{index}", f'"{term.stem}"*', unique=True)))
-        checks.append(exists(found).label(f"found_{index}"))
+    checks = [exists(_matching([term])).label(f"found_{index}") for index, term in enumerate(terms)]
     row = db.session.execute(select(*checks)).one()
     return [term for term, found in zip(terms, row) if not found]
 

@@ -79,10 +79,20 @@ def document(head_fields: list[str | None], body_fields: list[str | None]) -> Do
 
 @dataclass(frozen=True)
 class Term:
-    """One searched word: as typed (normalized) and its stem, matched as a prefix of indexed stems."""
+    """One searched word: as typed (normalized) and its stem.
+
+    A word is found by its stem; a part of a code or name with digits or "_" ("s29-0", "sistem_") is
+    found as the start of an indexed word. Prefix lookups of whole words cost an FTS5 index ten times
+    more, and the stem already covers the word's other forms.
+    """
 
     word: str
     stem: str
+
+    @property
+    def prefix(self) -> bool:
+        """Whether the term matches any indexed word that starts with it."""
+        return not self.stem.isalpha()
 
 
 def terms(query: str, limit: int) -> list[Term]:
@@ -93,9 +103,9 @@ def terms(query: str, limit: int) -> list[Term]:
 
 
 def matches(word: str, searched: list[Term]) -> bool:
-    """Whether an indexed word is one a search found (its stem starts with a searched stem)."""
+    """Whether a written word is one the search found (as the index matches it)."""
     root = stem(word)
-    return any(root.startswith(term.stem) for term in searched)
+    return any(root.startswith(term.stem) if term.prefix else root == term.stem for term in searched)
 
 
 def highlight(text: str, searched: list[Term]) -> Markup:

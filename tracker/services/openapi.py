@@ -297,7 +297,7 @@ def _item_paths(item_id: dict, key: dict) -> dict:
             "responses": _responses("200", "ItemDetail", "403", "404", "409", "412", "413", "422")}},
         "/items/{item_id}/history": {"get": {
             "operationId": "getItemHistory", "summary": "An item's history, oldest first, a page at a time",
-            "parameters": [item_id, *HISTORY_PARAMETERS], "responses": _responses("200", "HistoryPage", "404")}},
+            "parameters": [item_id, *HISTORY_PARAMETERS], "responses": _responses("200", "HistoryPage", "404", "422")}},
         "/items/{item_id}/evidence": _evidence_path(item_id),
         "/items/{item_id}/comments": {"post": {
             "operationId": "addComment", "summary": "Comment on an item", "parameters": [item_id, key],

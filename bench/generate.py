@@ -15,6 +15,7 @@ from werkzeug.security import generate_password_hash
 from tracker.extensions import db
 from tracker.models import ActionItem, Comment, ItemHistory, Theme, Unit, User, Webinar, item_supporters
 from tracker.models.tallies import create_statements, drop_statements, rebuild_statement
+from tracker.services import search_index
 from tracker.services.items import item_code
 from tracker.services.reference import UNITS
 
@@ -152,6 +153,7 @@ def generate(size: Size, seed: int = SEED, today: date | None = None) -> dict:
         stats = _items(writer, rng, size, counts, today, now, heads, members, themes, units)
         writer.flush()
         _run_ddl(connection, [rebuild_statement(connection.dialect.name), *create_statements(connection.dialect.name)])
+        search_index.rebuild(connection)  # the search index of every item, as `flask reindex` writes it
         if connection.dialect.name == "postgresql":
             for table in ("users", "webinars", "action_items", "item_history", "comments", "units"):
                 connection.execute(text(

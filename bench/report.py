@@ -5,9 +5,10 @@ from bench.transfer import biggest
 QUERY_LIMITS = {"E1": 8, "E1c": 8, "E2": 5, "E3": 6, "E4": 8}
 RATIO_LIMITS_100K_SQLITE = {"E2": 5, "E3": 3, "E1": 10}
 RATIO_LIMITS_100K = {"E1c": 10}  # on every database
-GROWTH_LIMITS = {"E2": 1.5, "E3": 1.5, "E5": 1.5, "E1": 3, "E1c": 2}
+GROWTH_LIMITS = {"E2": 1.5, "E2f": 1.5, "E3": 1.5, "E5": 1.5, "E1": 3, "E1c": 2}
 P95_LIMITS = {"E1c": 2}  # p95 at most this many times the page's own median, at every size
 DEEP_PAGE_LIMIT = 1.3
+SEARCH_LIMIT = 2  # E2f (a filter and a text search) at most this many times page 1, at every size
 E3_RPS_SHARE = 0.25  # an older issue's target, kept as it was
 RPS_SHARES = {"R2": 0.5, "E3": 0.15}  # requests per second at least this share of R1's, under gunicorn
 MEMORY_LIMIT_MB = 150
@@ -169,6 +170,11 @@ def _deep_page_checks(db_name: str, db_runs: list[dict], add) -> None:
                 ratio = deep["median_ms"] / page1["median_ms"]
                 add(db_name, f"deep page, {how}, ≤ {DEEP_PAGE_LIMIT} × page 1 ({run['size']})",
                     round(ratio, 2), DEEP_PAGE_LIMIT, ratio <= DEEP_PAGE_LIMIT)
+        search = _measured(run["inprocess"], "E2f")
+        if page1 and search:
+            ratio = search["median_ms"] / page1["median_ms"]
+            add(db_name, f"filter + search ≤ {SEARCH_LIMIT} × page 1 ({run['size']})", round(ratio, 2),
+                SEARCH_LIMIT, ratio <= SEARCH_LIMIT)
 
 
 def _growth_checks(db_name: str, db_runs: list[dict], add) -> None:

@@ -187,6 +187,9 @@ def test_item_detail_links_its_history(client, tokens, sample):
     assert body["created_at"].endswith("Z")
     assert body["allowed_statuses"] == []  # a viewer moves nothing
     assert_error(call(client, "GET", "/api/v1/items/999", tokens["viewer"]), 404)
+    # A page position or size that is not a whole number in range is refused, not silently replaced.
+    for query in ("limit=1.5", "limit=201", "after=-3", "after=x&limit=0"):
+        assert_error(call(client, "GET", f"{body['history_url']}?{query}", tokens["viewer"]), 422)
 
 
 def test_head_creates_an_item_for_someone(app, client, tokens, users, sample):

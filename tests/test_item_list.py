@@ -83,7 +83,7 @@ def test_list_shows_all_items_with_count_and_links(client, dataset):
     ("status=baru&status=terhambat", {"S28-02", "S29-02", "S28-04"}),
     ("priority=tinggi", {"S28-01", "S28-04"}),
     ("overdue=1", {"S28-01"}),
-    ("q=regulasi", {"S28-01", "S29-02"}),  # title or description, any case
+    ("q=regulasi", {"S28-01", "S28-03", "S29-02"}),  # title, description or theme name, any case
     ("q=REGULASI+asn", {"S28-01", "S29-02"}),  # every word must match
     ("q=s29-0", {"S29-01", "S29-02", "S29-03"}),  # code
     ("q=50%25", {"S28-04"}),  # % is a literal character, not a wildcard
@@ -384,12 +384,13 @@ def test_a_long_list_counts_up_to_a_limit_and_pages_on(client, users, db_ctx, mo
         expected = [item.code for item in sorted(
             db.session.scalars(select(ActionItem)).all(),
             key=lambda item: (item.due_date is None, item.due_date or today, item.id))]
-    # Filtered (an unfiltered list on SQLite is counted exactly: that is cheap there).
-    first = client.get("/items?q=Butir").get_data(as_text=True)
+    # Filtered (an unfiltered list on SQLite is counted exactly: that is cheap there); a search in due
+    # order pages by keyset (best match first, its default, pages by number: test_search.py).
+    first = client.get("/items?q=Butir&sort=due").get_data(as_text=True)
     assert "Lebih dari 30 tindak lanjut cocok" in first
     assert "Halaman 1<" in first and "Halaman 1 dari" not in first
     # Next links walk every item once, in order; the last page has no Next.
-    url, shown = "/items?q=Butir", []
+    url, shown = "/items?q=Butir&sort=due", []
     while url:
         text = client.get(url).get_data(as_text=True)
         shown += [code for _id, code in CODE_RE.findall(text)]
@@ -397,9 +398,9 @@ def test_a_long_list_counts_up_to_a_limit_and_pages_on(client, users, db_ctx, mo
         url = nexts[0].replace("&amp;", "&") if nexts else None
     assert shown == expected
     # Typed page numbers too, and one past the end shows the last page with the exact count.
-    typed = [code for page in (1, 2, 3) for code in codes(client.get(f"/items?q=Butir&page={page}"))]
+    typed = [code for page in (1, 2, 3) for code in codes(client.get(f"/items?q=Butir&sort=due&page={page}"))]
     assert typed == expected
-    past = client.get("/items?q=Butir&page=9")
+    past = client.get("/items?q=Butir&sort=due&page=9")
     assert codes(past) == expected[50:]
     assert "60 tindak lanjut cocok" in past.get_data(as_text=True)
     # A filter that matches fewer than the limit is counted exactly.

@@ -12,6 +12,7 @@ from sqlalchemy.engine import make_url
 from tracker import create_app
 from tracker.extensions import db, migrate
 from tracker.models import Theme
+from tracker.models.search import include_name
 
 
 @pytest.fixture()
@@ -54,7 +55,7 @@ def test_upgrade_from_empty_matches_the_models(migration_app):
     with migration_app.app_context():
         upgrade()
         with db.engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            context = MigrationContext.configure(connection, opts={"compare_type": True, "include_name": include_name})
             differences = compare_metadata(context, db.metadata)
         assert differences == []
         themes = db.session.scalars(select(Theme.name).order_by(Theme.sort_order)).all()

@@ -50,8 +50,10 @@ def _init_extensions(app: Flask) -> None:
     from tracker.database import configure_sqlite
     from tracker.extensions import babel, csrf, db, login_manager, migrate
     from tracker.models import integrity
+    from tracker.services import search_index
 
     db.init_app(app)
+    search_index.init_app(app)  # the search index is rewritten in the transaction of each change
     transactions.init_app(app)  # first registered, so it runs after every other after_request hook
     migrate.init_app(app, db)
     csrf.init_app(app)

@@ -1,4 +1,4 @@
-"""Flask commands: create-user, seed-demo, backup, restore, verify-history."""
+"""Flask commands: create-user, seed-demo, backup, restore, verify-history, reindex."""
 from pathlib import Path
 
 import click
@@ -12,6 +12,7 @@ from tracker.services.backup import BackupError, backup, default_backup_path, re
 from tracker.services.demo import DEMO_PASSWORD, DEMO_USERS, database_is_empty, seed_demo
 from tracker.services.history_check import verify_history
 from tracker.services.passwords import password_problem
+from tracker.services.search_index import rebuild
 
 
 @click.command("create-user")
@@ -108,10 +109,20 @@ def verify_history_command():
     raise SystemExit(1)
 
 
+@click.command("reindex")
+@with_appcontext
+def reindex_command():
+    """Rebuild the search index (every item's document and the vocabulary) in one transaction."""
+    items = rebuild(db.session.connection())
+    db.session.commit()
+    click.echo(f"Search index rebuilt: {items} items.")
+
+
 def register(app: Flask) -> None:
-    """Add the create-user, seed-demo, backup, restore and verify-history commands to `flask`."""
+    """Add the create-user, seed-demo, backup, restore, verify-history and reindex commands to `flask`."""
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(verify_history_command)
+    app.cli.add_command(reindex_command)

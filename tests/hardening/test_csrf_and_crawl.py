@@ -124,7 +124,10 @@ def test_the_same_writes_with_the_token_do_change_data(app, client, world, snaps
     token = client.csrf_token("/profile")
     response = client.post(urls["api.item_comment"], json={"body": "Dengan header"}, headers={"X-CSRFToken": token})
     assert response.status_code == 201
-    assert changed_tables(before, snapshot()) == ["comments", "item_history", "notifications"]  # the item's people
+    # The comment, its history row, the notifications of the item's people, and the search index that now
+    # finds its words.
+    assert changed_tables(before, snapshot()) == ["comments", "item_history", "item_search", "notifications",
+                                                  "search_words"]
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -23,6 +23,7 @@ from tracker.models.notifications import SentNotification
 from tracker.models.reference import Theme, Unit
 from tracker.models.reports import ReportSnapshot
 from tracker.models.rules import ACTIVE, CLOSED, OPEN, Horizon
+from tracker.models.search import ItemSearch, SearchWord
 from tracker.models.security import LoginFailure
 from tracker.models.settings import NonWorkingDay, Setting, SettingFile
 from tracker.models.tallies import ItemTally
@@ -31,8 +32,9 @@ from tracker.models.users import User
 from tracker.models.webinars import Webinar
 
 __all__ = [
-    "AccessToken", "EvidenceFile", "IdempotencyKey", "ImportUpload", "ItemTally", "LoginFailure", "NonWorkingDay",
-    "Notification", "NotificationKind", "ReportSnapshot", "SentNotification", "Setting", "SettingFile", "TokenKind",
+    "AccessToken", "EvidenceFile", "IdempotencyKey", "ImportUpload", "ItemSearch", "ItemTally", "LoginFailure",
+    "NonWorkingDay", "Notification", "NotificationKind", "ReportSnapshot", "SearchWord", "SentNotification",
+    "Setting", "SettingFile", "TokenKind",
     "ACTIVE", "CLOSED", "OPEN", "Horizon",
     "ActionItem", "AppendOnlyError", "Base", "Comment", "ExtensionRequest",
     "ExtensionState", "HistoryKind", "ItemHistory", "Priority", "Role", "Status",

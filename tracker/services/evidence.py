@@ -21,7 +21,7 @@ from tracker.i18n import show_datetime
 from tracker.models import ActionItem, EvidenceFile, HistoryKind, User, utcnow
 from tracker.models.rules import evidence_is_final
 from tracker.permissions import can_attach_evidence, withdraws_as
-from tracker.services import file_types
+from tracker.services import file_types, search_index
 from tracker.services.errors import InvalidInput, NotAllowed, ServiceError
 from tracker.services.history import record
 from tracker.services.versions import save
@@ -161,6 +161,7 @@ def withdraw(evidence: EvidenceFile, actor: User, note: str | None = None) -> No
     if changed != 1:
         raise InvalidInput(_("This file was already withdrawn."))
     db.session.expire(evidence, ["withdrawn_at", "withdrawn_by_id", "withdrawn_by"])
+    search_index.mark_item(db.session, item.id)  # its file name and note leave the search
     record(item, actor, HistoryKind.EVIDENCE_WITHDRAWN, field="evidence_file", old=evidence.id,
            old_label=evidence.file_name, note=note)
     save(item)

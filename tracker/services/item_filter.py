@@ -9,13 +9,14 @@ from typing import Any, Mapping
 
 from tracker.i18n import gettext as _
 from tracker.models import Priority, Status
-from tracker.services.item_sorts import DEFAULT_SORT, SORT_ORDERS, Cursor
+from tracker.services.item_sorts import DEFAULT_SORT, RELEVANCE, SORT_ORDERS, Cursor
+from tracker.services.search_text import Term, terms
 from tracker.validation import MAX_ID, iso_date, positive_int
 
 PER_PAGE_CHOICES = (25, 50, 100)
-SORTS = tuple(SORT_ORDERS)
+SORTS = (*SORT_ORDERS, RELEVANCE)
 MAX_QUERY = 200  # characters of free-text search kept
-MAX_TERMS = 8  # words of the search; each must match code, title or description
+MAX_TERMS = 8  # words of the search; each must match somewhere in what the item says
 MAX_PAGE = 1_000_000
 REFERENCES = ("webinar", "owner", "theme", "unit")
 PAGING = ("page", "per_page", "after", "before")
@@ -88,9 +89,14 @@ class ItemFilter:
         return self._differs_from_default(("q", "sort", *PAGING))
 
     @property
-    def terms(self) -> list[str]:
-        """The words of the search that are used (at most MAX_TERMS)."""
-        return self.q.split()[:MAX_TERMS]
+    def terms(self) -> list[Term]:
+        """The words of the search that are used (at most MAX_TERMS), with their stems."""
+        return terms(self.q, MAX_TERMS)
+
+    @property
+    def ranked(self) -> bool:
+        """Whether the rows come best match first (a search without another chosen order)."""
+        return self.sort == RELEVANCE
 
     def _differs_from_default(self, ignore: tuple[str, ...]) -> bool:
         defaults = ItemFilter()
@@ -177,13 +183,14 @@ class _Reader:
             self.notices.append(_("The search text was shortened to %(max)d characters.", max=MAX_QUERY))
         return {"q": query}
 
-    def sort(self, _values) -> dict:
+    def sort(self, values) -> dict:
         raw = self.one("sort")
         if raw in SORT_ORDERS:
             return {"sort": raw}
-        if raw:
+        if raw and raw != RELEVANCE:
             self.notices.append(_("Ignored an unknown sort order."))
-        return {}
+        # A search comes best match first unless another order is chosen; without one, relevance is due order.
+        return {"sort": RELEVANCE} if values.get("q") else {}
 
     def cursors(self, values) -> dict:
         for name in ("after", "before"):  # one direction at a time

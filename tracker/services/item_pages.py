@@ -15,9 +15,16 @@ from sqlalchemy import Select, select
 
 from tracker.extensions import db
 from tracker.models import ActionItem
+from tracker.services import search_query
 from tracker.services.item_filter import ItemFilter
-from tracker.services.item_sorts import DUE, SORT_ORDERS, Cursor, needs_webinar, ordering
-from tracker.services.item_statements import conditions, count_statement, due_key_bounds, select_items
+from tracker.services.item_sorts import DUE, SORT_ORDERS, Cursor, keys_of, needs_webinar, ordering
+from tracker.services.item_statements import (
+    best_match_first,
+    conditions,
+    count_statement,
+    due_key_bounds,
+    select_items,
+)
 from tracker.timeutil import local_today
 
 COUNT_LIMIT = 10_000  # beyond this the list says "more than 10,000": counting every match costs O(matches)
@@ -62,7 +69,7 @@ class Pagination:
     def link_args(self, page: int) -> dict[str, Any]:
         """Query arguments of the previous or next page: its number and the cursor of the row next to it."""
         args: dict[str, Any] = {"page": page if page > 1 else None, "after": None, "before": None}
-        if self.items and page > 1:
+        if self.items and page > 1 and self.sort in SORT_ORDERS:  # best match first pages by number
             if page == self.page + 1:
                 args["after"] = str(Cursor.of(self.sort, self.items[-1]))
             elif page == self.page - 1:
@@ -94,6 +101,18 @@ def paginate(item_filter: ItemFilter, *, with_reference: bool = False, exact: bo
                       total=counted if exact_count else limit, exact=exact_count)
 
 
+def paginate_search(item_filter: ItemFilter, **options) -> tuple[Pagination, ItemFilter, str | None]:
+    """A page as paginate does; when a search finds nothing, again with its unknown words corrected.
+
+    Returns the page, the filter it answers (the corrected one) and the corrected search text or None.
+    """
+    pagination = paginate(item_filter, **options)
+    if pagination.items or not item_filter.terms:
+        return pagination, item_filter, None
+    searched, correction = search_query.corrected(item_filter)
+    return (paginate(searched, **options), searched, correction) if correction else (pagination, item_filter, None)
+
+
 def _cheap_to_count(item_filter: ItemFilter) -> bool:
     """SQLite counts a whole table from its smallest index's page counts, faster than a capped count."""
     return not item_filter.narrows and db.engine.dialect.name == "sqlite"
@@ -106,7 +125,7 @@ def page_ids(f: ItemFilter, cursor: Cursor | None, page: int, today: date) -> Se
     if needs_webinar(f.sort):
         statement = statement.join(ActionItem.webinar)
     where = conditions(f, today)
-    if any(key is DUE for key in SORT_ORDERS[f.sort]):
+    if any(key is DUE for key in keys_of(f.sort)):
         where += due_key_bounds(f, today)
     if cursor is not None:
         where.append(cursor.seek(backwards))
@@ -114,9 +133,20 @@ def page_ids(f: ItemFilter, cursor: Cursor | None, page: int, today: date) -> Se
     return statement.offset((page - 1) * f.per_page) if cursor is None and page > 1 else statement
 
 
+def _ranked_rows(f: ItemFilter, page: int, limit: int | None, with_reference: bool, today: date) -> list:
+    """The rows (ActionItem, total) of one page best match first, paged by number."""
+    ids = best_match_first(select(ActionItem.id).where(*conditions(f, today)), f)
+    ids = ids.limit(f.per_page).offset((page - 1) * f.per_page).scalar_subquery()
+    total = count_statement(f, limit, today).scalar_subquery().label("total")
+    statement = select_items(f, with_reference=with_reference, where=[ActionItem.id.in_(ids)])
+    return db.session.execute(best_match_first(statement, f).add_columns(total)).all()
+
+
 def _page_rows(f: ItemFilter, cursor: Cursor | None, page: int, limit: int | None, with_reference: bool) -> list:
     """The rows (ActionItem, total) of one page: its ids from the order's index, then only those joined."""
     today = local_today()
+    if f.ranked and f.terms:
+        return _ranked_rows(f, page, limit, with_reference, today)
     ids = page_ids(f, cursor, page, today).scalar_subquery()
     total = count_statement(f, limit, today).scalar_subquery().label("total")
     statement = select_items(f, with_reference=with_reference, where=[ActionItem.id.in_(ids)]).add_columns(total)

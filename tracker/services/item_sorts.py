@@ -70,16 +70,24 @@ SORT_ORDERS: dict[str, tuple[SortKey, ...]] = {
              SortKey(ActionItem.number, attrgetter("number"), _number), ID),
 }
 DEFAULT_SORT = next(iter(SORT_ORDERS))
+# Best match first (services/search_query.py): the default of a search, paged by number. Where no
+# search ranks the rows (an export, a list without a search) it is the default order.
+RELEVANCE = "relevance"
+
+
+def keys_of(sort: str) -> tuple[SortKey, ...]:
+    """The keys of a sort order (relevance: those of the default order)."""
+    return SORT_ORDERS.get(sort, SORT_ORDERS[DEFAULT_SORT])
 
 
 def ordering(sort: str, backwards: bool = False) -> list:
     """ORDER BY of a sort order (reversed to read a page backwards)."""
-    return [key.ordered(backwards) for key in SORT_ORDERS[sort]]
+    return [key.ordered(backwards) for key in keys_of(sort)]
 
 
 def needs_webinar(sort: str) -> bool:
     """Whether the order reads a column of the item's webinar (then the webinar is joined)."""
-    return any(getattr(key.column, "class_", None) is Webinar for key in SORT_ORDERS[sort])
+    return any(getattr(key.column, "class_", None) is Webinar for key in keys_of(sort))
 
 
 @dataclass(frozen=True)

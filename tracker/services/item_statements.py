@@ -5,21 +5,17 @@ Every condition goes through tracker/models/rules.py: an item that is not visibl
 """
 from datetime import date
 
-from sqlalchemy import Select, func, literal_column, or_, select
+from sqlalchemy import Select, func, literal_column, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from tracker.extensions import db
 from tracker.models import ActionItem
+from tracker.services import search_query
 from tracker.services.item_filter import ItemFilter
-from tracker.services.item_sorts import ordering
+from tracker.services.item_sorts import DEFAULT_SORT, ordering
 from tracker.timeutil import local_today
 
 EXPORT_BATCH = 500
-
-
-def _like_pattern(term: str) -> str:
-    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 def visible() -> list:
@@ -44,14 +40,8 @@ def conditions(item_filter: ItemFilter, today: date | None = None) -> list:
         where.append(ActionItem.due_on_or_after(f.due_from))
     if f.due_to is not None:
         where.append(ActionItem.due_by(f.due_to))
-    # ILIKE is native on PostgreSQL; on SQLite SQLAlchemy renders lower(x) LIKE lower(y).
-    for term in f.terms:
-        pattern = _like_pattern(term)
-        where.append(or_(
-            ActionItem.code.ilike(pattern, escape="\\"),
-            ActionItem.title.ilike(pattern, escape="\\"),
-            ActionItem.description.ilike(pattern, escape="\\"),
-        ))
+    if f.q:  # the search index (services/search_query.py)
+        where.append(search_query.condition(f.terms))
     return where
 
 
@@ -92,9 +82,17 @@ def select_items(item_filter: ItemFilter, *, with_reference: bool = True, with_s
     return statement
 
 
+def best_match_first(statement: Select, item_filter: ItemFilter) -> Select:
+    """A select of items reordered best match first: code and title matches, then the rest, each by due date."""
+    return statement.order_by(None).order_by(search_query.rank(item_filter.terms), *ordering(DEFAULT_SORT))
+
+
 def iter_items(item_filter: ItemFilter, batch: int = EXPORT_BATCH):
     """Every matching item in list order, with supporters, fetched in batches (for exports)."""
-    statement = select_items(item_filter, with_supporters=True).execution_options(yield_per=batch)
+    statement = select_items(item_filter, with_supporters=True)
+    if item_filter.ranked and item_filter.terms:
+        statement = best_match_first(statement, item_filter)
+    statement = statement.execution_options(yield_per=batch)
     yield from db.session.scalars(statement)
 
 

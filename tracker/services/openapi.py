@@ -259,8 +259,11 @@ def _list_parameters() -> list[dict]:
         query("due_from", {"type": "string", "format": "date"}, "Due on or after (YYYY-MM-DD)."),
         query("due_to", {"type": "string", "format": "date"}, "Due on or before (YYYY-MM-DD)."),
         query("q", {"type": "string", "maxLength": MAX_QUERY, "pattern": "^[^\\x00]*$"},
-              "Words that must each appear in the code, title or description."),
-        query("sort", {"type": "string", "enum": list(SORTS)}, "Order (default: due date); the id breaks ties."),
+              "Words that must each appear in what the item says (code, title, description, sumber, comments, "
+              "evidence, theme, unit, webinar, owner), by their Indonesian root; a word found nowhere is "
+              "replaced by the nearest indexed word."),
+        query("sort", {"type": "string", "enum": list(SORTS)},
+              "Order (default: due date; with q, relevance: code and title matches first); the id breaks ties."),
         query("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}, "Page (past the end: the last page)."),
         query("per_page", {"type": "integer", "enum": list(PER_PAGE_CHOICES)}, "Rows per page."),
     ]
@@ -297,7 +300,7 @@ def _item_paths(item_id: dict, key: dict) -> dict:
             "responses": _responses("200", "ItemDetail", "403", "404", "409", "412", "413", "422")}},
         "/items/{item_id}/history": {"get": {
             "operationId": "getItemHistory", "summary": "An item's history, oldest first, a page at a time",
-            "parameters": [item_id, *HISTORY_PARAMETERS], "responses": _responses("200", "HistoryPage", "404")}},
+            "parameters": [item_id, *HISTORY_PARAMETERS], "responses": _responses("200", "HistoryPage", "404", "422")}},
         "/items/{item_id}/evidence": _evidence_path(item_id, key),
         "/items/{item_id}/comments": {"post": {
             "operationId": "addComment", "summary": "Comment on an item", "parameters": [item_id, key],

@@ -30,10 +30,10 @@ from tracker.services.api_json import item_json
 from tracker.services.errors import InvalidInput
 from tracker.services.horizon import current_horizon
 from tracker.services.item_filter import MAX_QUERY, ItemFilter
-from tracker.services.item_pages import paginate
+from tracker.services.item_pages import paginate_search
 from tracker.services.items import add_comment, create_item, people_by_ids, update_item
 from tracker.services.workflow import allowed_moves, change_status
-from tracker.validation import positive_int
+from tracker.validation import MAX_ID, positive_int
 from tracker.views.api import LIST_ARGS, OVERDUE_VALUES, bp, error, get_item, read_body
 
 HISTORY_PAGE, HISTORY_PAGE_MAX = 50, 200
@@ -115,7 +115,7 @@ class _Args(dict):
 def items():
     """A page of items matching the list filter, with exact totals."""
     item_filter = _filter()
-    page = paginate(item_filter, with_reference=True, exact=True)
+    page, _searched, _correction = paginate_search(item_filter, with_reference=True, exact=True)
     if page.items:  # supporters of the whole page in one query
         db.session.scalars(select(ActionItem).where(ActionItem.id.in_([i.id for i in page.items]))
                            .options(selectinload(ActionItem.supporters))).all()
@@ -139,8 +139,7 @@ def item(item_id: int):
 def item_history(item_id: int):
     """An item's history, oldest first, a page at a time (`after`: the last id seen; `limit` ≤ 200)."""
     found = get_item(item_id)
-    after = positive_int(request.args.get("after", "")) or 0
-    limit = min(positive_int(request.args.get("limit", "")) or HISTORY_PAGE, HISTORY_PAGE_MAX)
+    after, limit = _history_page_args()
     entries = db.session.scalars(
         select(ItemHistory).options(joinedload(ItemHistory.actor))
         .where(ItemHistory.item_id == found.id, ItemHistory.id > after)
@@ -150,6 +149,19 @@ def item_history(item_id: int):
     entries = entries[:limit]
     following = url_for("api.item_history", item_id=found.id, after=entries[-1].id, limit=limit) if more else None
     return jsonify({"history": [api_json.history_json(entry) for entry in entries], "next": following})
+
+
+def _history_page_args() -> tuple[int, int]:
+    """`after` and `limit` of a history page; a value that is not a whole number in range is a 422."""
+    values, problems = {}, {}
+    for name, maximum, default in (("after", MAX_ID, 0), ("limit", HISTORY_PAGE_MAX, HISTORY_PAGE)):
+        raw = request.args.get(name)
+        values[name] = default if raw is None else positive_int(raw, maximum)
+        if values[name] is None:
+            problems[name] = _("Expected a whole number from %(min)d to %(max)d.", min=1, max=maximum)
+    if problems:
+        raise InvalidInput(_("Please check the filter."), problems)
+    return values["after"], values["limit"]
 
 
 def _supporters(ids: list[int] | None) -> list[User] | None:

@@ -8,11 +8,12 @@ from tracker.i18n import language
 from tracker.models import Priority, Status, Theme, Unit, User, Webinar
 from tracker.models.rules import OWNER_ROLES
 from tracker.permissions import has_tasks
-from tracker.services import exports
+from tracker.services import exports, search_query
 from tracker.services.horizon import current_horizon
 from tracker.services.item_filter import PER_PAGE_CHOICES, ItemFilter
-from tracker.services.item_pages import paginate
+from tracker.services.item_pages import paginate_search
 from tracker.services.my_tasks import my_task_groups
+from tracker.services.search_text import highlight
 from tracker.services.webinar_picker import WebinarPicker, option_label, picker_condition, webinar_count
 from tracker.services.workflow import allowed_moves
 
@@ -71,13 +72,17 @@ def _filter_choices(item_filter: ItemFilter) -> dict:
 def items():
     """The item list: filters, search, sort and pages."""
     item_filter, notices = ItemFilter.from_args(request.args)
-    pagination = paginate(item_filter)
+    pagination, searched, correction = paginate_search(item_filter)
     current_horizon()  # due badges read it: loaded now, not while the page renders
     return render_template(
         "lists/items.html",
         pagination=pagination,
         item_filter=item_filter,
         notices=notices,
+        correction=correction,
+        search_terms=searched.terms if searched.q else [],
+        snippets=search_query.snippets(pagination.items, searched.terms) if searched.q else {},
+        highlight=highlight,
         export_args=item_filter.query_args(),
         choices=_filter_choices(item_filter),
     )
@@ -91,20 +96,24 @@ def _download(body: bytes, mimetype: str, extension: str) -> Response:
     return response
 
 
+def _export_filter() -> ItemFilter:
+    """The list's filter from the query string, its search corrected as the list page corrects it."""
+    item_filter, _notices = ItemFilter.from_args(request.args)
+    return search_query.corrected(item_filter)[0] if item_filter.terms else item_filter
+
+
 @bp.route("/items/export.csv")
 def export_csv():
     """The filtered list as CSV (UTF-8 with BOM, formula-guarded); `sep=semicolon|comma` picks the separator."""
-    item_filter, _notices = ItemFilter.from_args(request.args)
     delimiter = exports.csv_delimiter(request.args.get("sep"))
-    return _download(exports.write_csv(item_filter, delimiter), "text/csv", "csv")
+    return _download(exports.write_csv(_export_filter(), delimiter), "text/csv", "csv")
 
 
 @bp.route("/items/export.xlsx")
 def export_xlsx():
     """The filtered list as an Excel workbook."""
-    item_filter, _notices = ItemFilter.from_args(request.args)
     mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return _download(exports.write_xlsx(item_filter), mimetype, "xlsx")
+    return _download(exports.write_xlsx(_export_filter()), mimetype, "xlsx")
 
 
 @bp.route("/my")

@@ -1,0 +1,136 @@
+"""Searching the index: which items match, how well, what a mistyped word meant, and the snippets.
+
+Every searched word must match (its stem; parts of codes as prefixes, search_text.Term). SQLite asks its FTS5 table,
+PostgreSQL its tsvector columns; the items whose code and title hold every word come first. A word that matches no item at all is replaced by the nearest word of the vocabulary (FTS5
+trigrams or pg_trgm find candidates, difflib picks the closest), and the page says so.
+"""
+import difflib
+from dataclasses import replace
+
+from markupsafe import Markup
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    bindparam,
+    case,
+    column,
+    exists,
+    false,
+    func,
+    literal_column,
+    select,
+    table,
+)
+from sqlalchemy.dialects.postgresql import TSQUERY
+
+from tracker.extensions import db
+from tracker.models import ActionItem
+from tracker.models.search import ItemSearch, SearchWord
+from tracker.services import search_text
+from tracker.services.search_text import SEPARATOR, Term
+
+CANDIDATES = 40  # vocabulary words that share trigrams with a mistyped word, compared by difflib
+CLOSE_ENOUGH = 0.7  # difflib ratio below which no correction is offered
+_FTS = table("item_search_fts", column("rowid"))
+_TRIGRAMS = table("search_words_trgm", column("word"))
+_DOCUMENT = literal_column("item_search.document")
+_HEAD = literal_column("item_search.head_document")
+
+
+def _postgresql() -> bool:
+    return db.engine.dialect.name == "postgresql"
+
+
+def _fts_match(terms: list[Term], head_only: bool = False) -> str:
+    # Words are letters, digits and "_" only (search_text.WORD): quoting them is enough.
+    match = " AND ".join(f'"{term.stem}"{"*" if term.prefix else ""}' for term in terms)
+    return f"{{head}} : ({match})" if head_only else match
+
+
+def _tsquery(terms: list[Term]):
+    text = " & ".join(f"'{term.stem}'{':*' if term.prefix else ''}" for term in terms)
+    return bindparam("search_query", text, unique=True).cast(TSQUERY)
+
+
+def _matching(terms: list[Term], head_only: bool = False) -> Select:
+    """The ids of the items whose documents (or only their code and title) hold every term."""
+    if _postgresql():
+        return select(ItemSearch.item_id).where((_HEAD if head_only else _DOCUMENT).op("@@")(_tsquery(terms)))
+    return select(_FTS.c.rowid).where(literal_column("item_search_fts").op("MATCH")(
+        bindparam("search_match", _fts_match(terms, head_only), unique=True)))
+
+
+def condition(terms: list[Term]) -> ColumnElement:
+    """WHERE the item matches the search (nothing matches a search without a single word)."""
+    return ActionItem.id.in_(_matching(terms)) if terms else false()
+
+
+def rank(terms: list[Term]) -> ColumnElement:
+    """0 for an item whose code and title hold every term, 1 for the others (ORDER BY it first).
+
+    Two index lookups whatever the number of matches: a score per row (bm25, ts_rank) cost 5 µs per
+    matching item, 20 ms for 4,000 matches, and the title already says what the item is about.
+    """
+    return case((ActionItem.id.in_(_matching(terms, head_only=True)), 0), else_=1)
+
+
+def _unmatched(terms: list[Term]) -> list[Term]:
+    """The terms that match no item at all (one query for all of them)."""
+    if not terms:
+        return []
+    checks = [exists(_matching([term])).label(f"found_{index}") for index, term in enumerate(terms)]
+    row = db.session.execute(select(*checks)).one()
+    return [term for term, found in zip(terms, row) if not found]
+
+
+def _candidates(word: str) -> list[str]:
+    """Vocabulary words that share trigrams with a word, the most alike first."""
+    if _postgresql():
+        return list(db.session.scalars(
+            select(SearchWord.word).where(SearchWord.word.op("%")(word))
+            .order_by(func.similarity(SearchWord.word, word).desc()).limit(CANDIDATES)))
+    grams = {word[index:index + 3] for index in range(len(word) - 2)}
+    match = " OR ".join(f'"{gram}"' for gram in sorted(grams))
+    return list(db.session.scalars(
+        select(_TRIGRAMS.c.word).where(literal_column("search_words_trgm").op("MATCH")(match))
+        .order_by(literal_column("rank")).limit(CANDIDATES)))
+
+
+def nearest(word: str) -> str | None:
+    """The indexed word closest to a mistyped one, or None when none is close enough."""
+    if len(word) < search_text.MIN_VOCABULARY or not word.isalpha():
+        return None
+    found = difflib.get_close_matches(word, _candidates(word), n=1, cutoff=CLOSE_ENOUGH)
+    return found[0] if found else None
+
+
+def corrected(item_filter):
+    """The filter with each word that finds nothing replaced by the nearest indexed word.
+
+    Returns (filter to run, the corrected search text or None when nothing was corrected).
+    """
+    terms = item_filter.terms
+    replacements = {}
+    for term in _unmatched(terms):
+        closest = nearest(term.word)
+        if closest:
+            replacements[term.word] = closest
+    if not replacements:
+        return item_filter, None
+    text = " ".join(replacements.get(term.word, term.word) for term in terms)
+    return replace(item_filter, q=text), text
+
+
+def snippets(items: list, terms: list[Term]) -> dict[int, Markup]:
+    """For each listed item, a passage of its text (beyond code and title) around the words found."""
+    if not items or not terms:
+        return {}
+    rows = db.session.execute(select(ItemSearch.item_id, ItemSearch.plain)
+                              .where(ItemSearch.item_id.in_([item.id for item in items]))).all()
+    found = {}
+    for item_id, plain in rows:
+        parts = plain.split(SEPARATOR, 2)
+        passage = search_text.snippet(parts[2], terms) if len(parts) == 3 else Markup("")
+        if passage:
+            found[item_id] = passage
+    return found

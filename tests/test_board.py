@@ -49,7 +49,7 @@ def test_the_board_follows_the_list_filter(client, sample):
     page = client.get("/board?owner=abc").get_data(as_text=True)
     assert "Filter penanggung jawab yang tidak dikenal diabaikan." in page  # a bad value: dropped, and said
     items = client.get("/items?status=baru&q=pola").get_data(as_text=True)
-    assert 'href="/board?status=baru&amp;q=pola"' in items  # the list's view switch keeps the filter
+    assert 'href="/board?status=baru&amp;q=pola&amp;sort=relevance"' in items  # the view switch keeps the filter
 
 
 def test_a_full_column_shows_the_first_by_due_date_and_links_to_the_rest(app, client, users, monkeypatch):

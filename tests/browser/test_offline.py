@@ -355,3 +355,25 @@ def test_a_repeat_visit_fetches_only_the_items_that_changed(open_page, app, samp
     page.get_by_role("heading", level=1, name="S28-01 Kajian regulasi").wait_for()
     assert page.locator("html").get_attribute("data-served") == "cache"
     assert page.get_by_text("Catatan yang belum dilihat ponsel").count() == 0  # kept, not fetched again
+
+
+def test_a_long_list_is_kept_a_few_pages_per_visit(open_page, app, users):
+    """A first visit on a slow line keeps My tasks and its first 12 items, not all of them at once;
+    each later visit keeps two more."""
+    from tests.conftest import add_item, add_webinar
+
+    with app.app_context():
+        webinar, owner = add_webinar(), get_user("anggota")
+        for number in range(16):
+            add_item(webinar, owner, title=f"Tindak lanjut panjang {number}")
+        db.session.commit()
+    page = open_page("phone")
+    sign_in(page, "anggota", PASSWORD)  # lands on My tasks: the first visit
+    page.locator("html[data-offline-kept]").wait_for(state="attached")
+    first = [path for path in _kept_pages(page) if path.startswith("/items/")]
+    assert len(first) == 12 and "/my" in _kept_pages(page)
+    page.evaluate("document.documentElement.removeAttribute('data-offline-kept')")
+    page.reload()
+    page.locator("html[data-offline-kept]").wait_for(state="attached")
+    second = [path for path in _kept_pages(page) if path.startswith("/items/")]
+    assert len(second) == 14 and set(first) < set(second)

@@ -83,6 +83,7 @@ def service_worker():
         "apiPrefix": url_for("api.me").rsplit("/", 1)[0] + "/",
         "userHeader": USER_HEADER,
         "versionHeader": VERSION_HEADER,
+        "myTasks": url_for("lists.my"),
     }
     source = (Path(static_folder) / "js" / "sw.js").read_text(encoding="utf-8")
     body = f"self.TL_SETTINGS = {json.dumps(settings)};\n{source}"

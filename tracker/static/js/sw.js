@@ -15,6 +15,11 @@ const PAGES_PREFIX = 'tl-pages-';
 const MAX_KEPT_PAGES = 60;
 const KEPT_AT = 'Tindak-Lanjut-Kept-At';
 const FRESH_MS = 60 * 60 * 1000; // a page kept at the item's current version is fetched again after an hour
+// Pages not kept yet are fetched a few per visit, in the order of My tasks (what is due first): the first
+// visit on a slow line does not pay for every item at once, and each later visit adds a couple more.
+const NEW_ON_FIRST_VISIT = 12;
+const NEW_PER_VISIT = 2;
+let keeping = Promise.resolve(); // the runs of keepPages, one at a time
 let generation = 0; // raised when kept pages are dropped: a fetch that started before keeps nothing
 
 self.addEventListener('install', (event) => {
@@ -125,11 +130,17 @@ self.addEventListener('fetch', (event) => {
 async function keepPages(pages, source) {
   const startedAt = generation;
   let kept = 0;
+  let budget = (await anyPageKept()) ? NEW_PER_VISIT : NEW_ON_FIRST_VISIT;
   for (const { url, version } of pages.slice(0, MAX_KEPT_PAGES)) {
     try {
       if (await stillFresh(url, version)) {
         kept += 1;
         continue;
+      }
+      const known = version !== null && (await keptPage(url)) !== null; // kept before, at another version
+      if (!known && version !== null) {
+        if (budget <= 0) continue; // a later visit keeps it
+        budget -= 1;
       }
       const response = await fetch(url, { credentials: 'same-origin' });
       if (await keepPage(url, response, startedAt)) kept += 1;
@@ -140,6 +151,16 @@ async function keepPages(pages, source) {
   if (source) source.postMessage({ type: 'kept', count: kept });
 }
 
+async function anyPageKept() {
+  for (const name of (await caches.keys()).filter((cacheName) => cacheName.startsWith(PAGES_PREFIX))) {
+    const requests = await (await caches.open(name)).keys();
+    if (requests.some((request) => new URL(request.url).pathname !== new URL(SETTINGS.myTasks, self.location.origin).pathname)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 self.addEventListener('message', (event) => {
   const message = event.data || {};
   if (message.type === 'keep' && Array.isArray(message.urls)) {
@@ -147,7 +168,8 @@ self.addEventListener('message', (event) => {
       .map((page) => (typeof page === 'string' ? { url: page, version: null } : page))
       .filter((page) => page && typeof page.url === 'string')
       .map((page) => ({ url: page.url, version: typeof page.version === 'string' ? page.version : null }));
-    event.waitUntil(keepPages(pages, event.source));
+    keeping = keeping.then(() => keepPages(pages, event.source)).catch(() => {}); // one visit after another
+    event.waitUntil(keeping);
   } else if (message.type === 'user') {
     event.waitUntil(forgetPages(message.user ? String(message.user) : null));
   }

@@ -1,5 +1,8 @@
-"""gunicorn settings for the benchmark: like production, minus access logs and worker recycling."""
-import gc
+"""gunicorn settings for the benchmark: production's (gunicorn.conf.py), minus access logs and worker recycling."""
+import runpy
+from pathlib import Path
+
+_production = runpy.run_path(str(Path(__file__).resolve().parent.parent / "gunicorn.conf.py"))
 
 worker_class = "sync"
 timeout = 60
@@ -8,17 +11,6 @@ max_requests = 0  # a recycled worker would reset its peak memory and pay a cold
 accesslog = None
 errorlog = "-"
 loglevel = "warning"
-preload_app = True  # as in production (gunicorn.conf.py): workers share the imported app
-
-
-def pre_fork(server, worker):
-    """As in production: the preloaded objects are frozen out of the garbage collector's sweeps."""
-    gc.freeze()
-
-
-def post_fork(server, worker):
-    """Each worker opens its own database connections."""
-    app = getattr(worker, "wsgi", None)
-    if app is not None and hasattr(app, "extensions") and "sqlalchemy" in app.extensions:
-        with app.app_context():
-            app.extensions["sqlalchemy"].engine.dispose(close=False)
+preload_app = _production["preload_app"]  # workers share the imported app, as in production
+pre_fork = _production["pre_fork"]  # the preloaded objects frozen out of the garbage collector's sweeps
+post_fork = _production["post_fork"]  # each worker opens its own database connections

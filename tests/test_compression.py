@@ -78,3 +78,16 @@ def test_a_copy_made_from_an_older_version_is_compressed_again(tmp_path):
     assert refresh_stale_copies(tmp_path) == [script]
     assert brotli.decompress((tmp_path / "js" / "outbox.js.br").read_bytes()) == script.read_bytes()
     assert gzip.decompress((tmp_path / "js" / "outbox.js.gz").read_bytes()) == script.read_bytes()
+
+
+@pytest.mark.parametrize("encoding", [None, "gzip", "br"])
+@pytest.mark.parametrize("path", ["/sw.js", "/manifest.webmanifest"])
+def test_the_service_worker_and_manifest_cost_a_304_when_unchanged(client, path, encoding):
+    """A phone checks the worker on its visits: unchanged, the answer is a few headers, not the script."""
+    asked = {"Accept-Encoding": encoding} if encoding else {}
+    first = client.get(path, headers=asked)
+    assert first.status_code == 200 and first.headers["Cache-Control"] == "no-cache" and first.headers["ETag"]
+    again = client.get(path, headers={**asked, "If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and again.get_data() == b""
+    stale = client.get(path, headers={**asked, "If-None-Match": '"an-older-version"'})
+    assert stale.status_code == 200 and stale.get_data()

@@ -37,7 +37,7 @@ def test_the_service_worker_covers_the_app_and_names_this_deploys_files(client):
     response = client.get("/sw.js")
     assert response.status_code == 200 and response.mimetype == "text/javascript"
     assert response.headers["Service-Worker-Allowed"] == "/"
-    assert response.headers["Cache-Control"] == "no-store"  # the browser always asks for the newest one
+    assert response.headers["Cache-Control"] == "no-cache"  # the browser checks for the newest one every time
     first_line, source = response.get_data(as_text=True).split("\n", 1)
     settings = json.loads(first_line.removeprefix("self.TL_SETTINGS = ").removesuffix(";"))
     assert "addEventListener('fetch'" in source

@@ -19,6 +19,9 @@ CSP = "; ".join([
 ])
 
 
+# Answers a browser may keep and must check each time (a 304 when unchanged): they hold nobody's data.
+REVALIDATED = frozenset({"pwa.service_worker", "pwa.manifest"})
+
 # What WhiteNoise adds to a static file (it answers before Flask does; see compression.py).
 STATIC_HEADERS = {"X-Content-Type-Options": "nosniff", "Content-Security-Policy": CSP, "Referrer-Policy": "same-origin"}
 
@@ -64,6 +67,6 @@ def init_app(app: Flask) -> None:
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if request.is_secure:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if request.endpoint != "static":
+        if request.endpoint != "static" and request.endpoint not in REVALIDATED:
             headers["Cache-Control"] = "no-store"
         return response

@@ -67,7 +67,7 @@ def manifest():
         "icons": [{"src": url_for("static", filename=name), "sizes": f"{size}x{size}", "type": "image/png",
                    "purpose": "any maskable"} for size, name in ICONS],
     }
-    return Response(json.dumps(document, ensure_ascii=False), mimetype="application/manifest+json")
+    return _revalidated(Response(json.dumps(document, ensure_ascii=False), mimetype="application/manifest+json"))
 
 
 @bp.route("/sw.js")
@@ -89,7 +89,14 @@ def service_worker():
     body = f"self.TL_SETTINGS = {json.dumps(settings)};\n{source}"
     response = Response(body, mimetype="text/javascript")
     response.headers["Service-Worker-Allowed"] = "/"
-    return response
+    return _revalidated(response)
+
+
+def _revalidated(response: Response) -> Response:
+    """Kept by the browser and checked on each use: an unchanged answer costs a 304, not its bytes."""
+    response.headers["Cache-Control"] = "no-cache"
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 @bp.route("/offline")

@@ -17,6 +17,15 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 preload_app = True
 
 
+def when_ready(server):
+    """Before the first fork: the master compiles the templates and configures the ORM, for all workers."""
+    from tracker.preload import warm_up
+
+    app = server.app.wsgi()
+    if hasattr(app, "jinja_env"):
+        warm_up(app)
+
+
 def pre_fork(server, worker):
     """Keep the preloaded objects out of the garbage collector's sweeps, so workers do not copy their pages."""
     gc.freeze()

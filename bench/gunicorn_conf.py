@@ -12,5 +12,6 @@ accesslog = None
 errorlog = "-"
 loglevel = "warning"
 preload_app = _production["preload_app"]  # workers share the imported app, as in production
+when_ready = _production["when_ready"]  # the master compiles the templates and configures the ORM
 pre_fork = _production["pre_fork"]  # the preloaded objects frozen out of the garbage collector's sweeps
 post_fork = _production["post_fork"]  # each worker opens its own database connections

@@ -52,7 +52,9 @@ def nav_items() -> tuple[tuple[str, str, str], ...]:
 def badge_columns() -> tuple:
     """The badge counts as columns of the query that loads the signed-in user (one query per page).
 
-    Each count is guarded by the role that sees it: for anyone else the database answers 0 unread.
+    The heads' queue counts are guarded by the role that sees them (0 for anyone else); the unread
+    notifications are counted for everyone. Both are read before the request's work, so a page that a
+    write renders without redirecting shows the counts from before it (every write here redirects).
     """
     leads = User.role.in_(LEAD_ROLES)
     waiting = tuple(case((leads, column.element), else_=0).label(column.name) for column in waiting_columns())

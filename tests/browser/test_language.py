@@ -23,8 +23,9 @@ def test_switch_to_english_and_back(page, sample):
     open_menu(page)
     assert page.get_by_role("button", name="EN", exact=True).get_attribute("aria-pressed") == "true"
 
-    page.get_by_role("link", name="Transformasi Agile Government").click()
-    assert page.get_by_text("18 December 2023").is_visible()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Transformasi Agile Government").click()
+    page.get_by_text("18 December 2023").wait_for()
     assert page.get_by_role("heading", name=re.compile(r"^Action items \d+$")).is_visible()
 
     open_menu(page)

@@ -90,8 +90,9 @@ def test_member_updates_tasks_on_a_phone(open_page, db_ctx, users):
     blocked = cards.filter(has=page.get_by_role("heading", name="Kajian regulasi tim kerja agile"))
     assert blocked.get_by_text("Terhambat", exact=True).is_visible()
 
-    done_card.get_by_role("link", name="Pola karier berbasis kinerja").click()
-    assert page.get_by_role("link", name="https://sulbarprov.go.id/dokumen/pola-karier.pdf").is_visible()
+    with page.expect_navigation():
+        done_card.get_by_role("link", name="Pola karier berbasis kinerja").click()
+    page.get_by_role("link", name="https://sulbarprov.go.id/dokumen/pola-karier.pdf").wait_for()
     assert page.get_by_text("Menunggu data pegawai dari BKD.").count() == 0  # that note belongs to the other item
     assert not has_horizontal_scroll(page)
     assert _offscreen_controls(page) == []

@@ -21,7 +21,10 @@ def test_sign_in_and_out(page, users):
 
 def test_language_switch_before_sign_in(page, users):
     page.goto("/login")
-    page.get_by_role("button", name="EN").click()
-    assert page.get_by_role("heading", name="Sign in").is_visible()
-    page.get_by_role("button", name="ID").click()
-    assert page.get_by_role("heading", name="Masuk").is_visible()
+    with page.expect_navigation():  # the switch posts a form and comes back: wait for the new page
+        page.get_by_role("button", name="EN").click()
+    page.get_by_role("heading", name="Sign in").wait_for()
+    with page.expect_navigation():
+        page.get_by_role("button", name="ID").click()
+    page.get_by_role("heading", name="Masuk").wait_for()
+    assert page.locator("html").get_attribute("lang") == "id"

@@ -11,6 +11,8 @@ from config import TestConfig
 from tracker import create_app
 from tracker.extensions import db
 from tracker.models import Role, User
+from tracker.models.search import create_statements as search_structures
+from tracker.models.search import drop_statements as search_drop_statements
 from tracker.models.tallies import create_statements as tally_triggers
 from tracker.services.reference import ensure_themes, ensure_units
 
@@ -57,12 +59,16 @@ def _schema(config_class):
     """Create the tables once per test session (tests of the migrations use their own database)."""
     app = create_app(config_class)
     with app.app_context():
+        if db.engine.dialect.name == "sqlite":  # SQLite's virtual search tables are not models
+            with db.engine.begin() as connection:
+                for statement in search_drop_statements("sqlite"):
+                    connection.exec_driver_sql(statement)
         db.drop_all()
         with db.engine.begin() as connection:
             connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
         db.create_all()
-        with db.engine.begin() as connection:  # the tally triggers come from their migration's DDL
-            for statement in tally_triggers(connection.dialect.name):
+        with db.engine.begin() as connection:  # the tally triggers and search structures: their migrations' DDL
+            for statement in [*tally_triggers(connection.dialect.name), *search_structures(connection.dialect.name)]:
                 connection.exec_driver_sql(statement)
         db.engine.dispose()
     return True

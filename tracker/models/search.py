@@ -5,9 +5,9 @@ and PostgreSQL index the same words. What each database adds to find them fast i
 SQLite an FTS5 table over the documents (kept by triggers) and an FTS5 trigram table over the
 vocabulary; PostgreSQL tsvector columns (all words; code and title) with GIN indexes and a pg_trgm
 index on the words.
-The models' create_all and the migration run the same statements.
+The migration runs that DDL (create_statements); the tests' schema fixture runs the same statements.
 """
-from sqlalchemy import DDL, ForeignKey, String, Text, event
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tracker.models.base import Base
@@ -101,13 +101,3 @@ def include_name(name, type_, parent_names) -> bool:
     if type_ == "table" and name and name.startswith(NATIVE_TABLE_PREFIXES):
         return False
     return name not in NATIVE_NAMES
-
-
-# create_all (the tests) builds them with the tables; drop_all removes SQLite's virtual tables first.
-for _model in (ItemSearch, SearchWord):
-    for _dialect in ("sqlite", "postgresql"):
-        for _statement in create_statements(_dialect, _model.__tablename__):
-            event.listen(_model.__table__, "after_create", DDL(_statement).execute_if(dialect=_dialect))
-    event.listen(_model.__table__, "before_drop", DDL(
-        f"DROP TABLE IF EXISTS {'item_search_fts' if _model is ItemSearch else 'search_words_trgm'}"
-    ).execute_if(dialect="sqlite"))

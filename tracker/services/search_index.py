@@ -125,19 +125,21 @@ def mark_item(session: Session, item_id: int) -> None:
 
 def _note_changes(session: Session, _flush_context) -> None:
     """After a flush: note the items (and renamed references) whose documents must be rewritten."""
-    pending = session.info.setdefault(PENDING, {})
-    items = pending.setdefault("item", set())
+    noted: dict[str, set] = {}
     for instance in (*session.new, *session.dirty, *session.deleted):
         if isinstance(instance, ActionItem):
             if instance in session.dirty and not _changed(instance, ITEM_FIELDS):
                 continue
-            items.add(instance.id)
+            noted.setdefault("item", set()).add(instance.id)
         elif isinstance(instance, (Comment, EvidenceFile)):
-            items.add(instance.item_id)
+            noted.setdefault("item", set()).add(instance.item_id)
         else:
             for model, names, column in REFERENCES:
                 if isinstance(instance, model) and instance in session.dirty and _changed(instance, names):
-                    pending.setdefault(column, set()).add(instance.id)
+                    noted.setdefault(column, set()).add(instance.id)
+    pending = session.info.setdefault(PENDING, {}) if noted else {}  # a flush that touched nothing notes nothing
+    for key, ids in noted.items():
+        pending.setdefault(key, set()).update(ids)
 
 
 def _write_changes(session: Session) -> None:

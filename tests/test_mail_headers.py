@@ -2,7 +2,11 @@
 from datetime import timedelta
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 
+from tests.conftest import add_item, get_user
 from tests.test_reminders import people, run, smtp  # noqa: F401 - the SMTP sink and its data
+from tracker.extensions import db
+from tracker.models import Webinar
+from tracker.timeutil import local_today
 
 
 def _one_message(app, smtp, run):  # noqa: F811 - fixtures passed in
@@ -26,6 +30,10 @@ def test_the_date_carries_the_offset_of_the_app_zone(app, smtp, run, people):  #
 
 def test_jakarta_installations_date_their_mail_in_wib(app, smtp, run, people):  # noqa: F811
     app.config["BABEL_DEFAULT_TIMEZONE"] = "Asia/Jakarta"
+    with app.app_context():  # an item overdue in any zone: in the hour WITA is a day ahead, "due soon" moves
+        add_item(db.session.get(Webinar, people["webinar"]), get_user("anggota"), title="Lewat",
+                 due_date=local_today() - timedelta(days=5))
+        db.session.commit()
     assert parsedate_to_datetime(_one_message(app, smtp, run)["Date"]).utcoffset() == timedelta(hours=7)
 
 

@@ -320,3 +320,21 @@ def test_query_count_does_not_grow_with_the_data(app, client, users, sample, cou
     with count_queries() as one_webinar:
         client.get("/dashboard?webinar=1")
     assert len(one_webinar) <= 8, one_webinar
+
+
+def test_the_overdue_list_is_the_most_overdue_of_every_open_status_together(app, users):
+    # Four open items late by 9, 7, 4 and 2 days across the three open statuses (and a done item
+    # later than all of them): a list of three shows the three latest, in lateness order.
+    today = local_today()
+    with app.app_context():
+        webinar, owner = add_webinar(40), get_user("anggota")
+        for title, status, late in (("Baru 4", Status.NEW, 4), ("Terhambat 9", Status.BLOCKED, 9),
+                                    ("Dikerjakan 2", Status.IN_PROGRESS, 2), ("Baru 7", Status.NEW, 7),
+                                    ("Selesai 20", Status.DONE, 20)):
+            add_item(webinar, owner, status=status, title=title, due_date=today - timedelta(days=late))
+        db.session.commit()
+    with app.test_request_context():
+        overdue, _blocked = dashboard.attention_items(Scope(), today, limit=3)
+        everything, _blocked = dashboard.attention_items(Scope(), today, limit=10)
+    assert [line.title for line in overdue] == ["Terhambat 9", "Baru 7", "Baru 4"]
+    assert [line.title for line in everything] == ["Terhambat 9", "Baru 7", "Baru 4", "Dikerjakan 2"]

@@ -115,6 +115,11 @@ class ItemRules:
     def _is_overdue_expression(cls, today: date):
         return and_(cls.status.in_(OPEN), cls.due_date < today)
 
+    @classmethod
+    def overdue_by_status(cls, today: date) -> list:
+        """is_overdue split into one condition per open status: each reads its index range in due order."""
+        return [and_(cls.status == status, cls.due_date < today) for status in OPEN]
+
     @hybrid_method
     def is_due_soon(self, horizon: Horizon) -> bool:
         """Open and due from today up to the horizon's last "soon" day."""

@@ -15,12 +15,11 @@ import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from babel.dates import format_date
 from sqlalchemy import bindparam, case, func, literal, select, union_all
 
 from tracker.extensions import db
 from tracker.i18n import gettext as _
-from tracker.i18n import language
+from tracker.i18n import show_date
 from tracker.models import ActionItem, ItemTally, Status
 from tracker.services.dashboard_scope import Scope, bound_conditions, local_midnight
 
@@ -111,4 +110,4 @@ def finish_label(result: dict) -> str:
         return _("nothing left open")
     if result["finish"] is None:
         return _("cannot be estimated yet")
-    return format_date(result["finish"], "MMMM y", locale=language().name)
+    return show_date(result["finish"], "month")

@@ -2,12 +2,12 @@
 from datetime import date
 
 from flask import Blueprint, redirect, render_template, request, url_for
-from flask_babel import format_decimal, get_locale
+from flask_babel import get_locale
 from flask_login import current_user
 
 from tracker.display import status_label
 from tracker.i18n import gettext as _
-from tracker.i18n import show_date
+from tracker.i18n import show_date, show_decimal
 from tracker.models import Status
 from tracker.permissions import can_view_dashboard
 from tracker.services import dashboard as service
@@ -41,7 +41,7 @@ def finish_filter(result: dict) -> str:
 @bp.app_template_filter("one_decimal")
 def one_decimal_filter(value: float) -> str:
     """3,5 in Indonesian, 3.5 in English."""
-    return format_decimal(value, format="#,##0.#")
+    return show_decimal(value)
 
 
 @bp.app_template_filter("percent")
@@ -49,7 +49,7 @@ def percent_filter(value) -> str:
     """33,3% in Indonesian, 33.3% in English; nothing known shows as a dash."""
     if value is None:
         return "–"
-    return format_decimal(value, format="#,##0.#") + "%"
+    return show_decimal(value) + "%"
 
 
 @bp.route("/dashboard")

@@ -47,12 +47,14 @@ def select_locale() -> str:
 
 def language() -> Language:
     """The current language, looked up once per request (and again after a switch) instead of once per string."""
-    found = g.get("tracker_language") if has_app_context() else None
-    if found is None:
-        locale = get_locale()  # Flask-Babel's answer
-        found = Language(locale, str(locale or "id"), get_translations(), local_zone())
-        if locale is not None:
-            g.tracker_language = found
+    try:
+        return g.tracker_language  # the common case, asked hundreds of times per page
+    except (AttributeError, RuntimeError):  # not chosen yet in this request, or no app context at all
+        pass
+    locale = get_locale()  # Flask-Babel's answer
+    found = Language(locale, str(locale or "id"), get_translations(), local_zone())
+    if locale is not None and has_app_context():
+        g.tracker_language = found
     return found
 
 

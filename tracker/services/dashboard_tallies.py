@@ -176,12 +176,10 @@ def _dated_statement(shape: tuple[bool, bool, bool], unassigned: bool):
             _counted_trend("opened", ActionItem.created_at, where),
             _counted_trend("completed", ActionItem.completed_at, where),
         ]
-    else:  # every webinar: overdue of the units the tallies name, a seek each (and one for no unit)
+    else:  # every webinar: overdue of every unit, a seek each (the items without one: the total less these)
         parts += [_overdue_tally(), _trend_tally("opened"), _trend_tally("completed"),
                   _grouped("unit", ActionItem.unit_id,
-                           [overdue, ActionItem.unit_id.in_(bindparam("unit_ids", expanding=True)), *where]),
-                  select(literal("unit"), literal(units.NO_UNIT), func.count())
-                  .where(overdue, ActionItem.unit_id.is_(None), *where)]
+                           [overdue, ActionItem.unit_id.in_(bindparam("unit_ids", expanding=True)), *where])]
     return union_all(*parts)
 
 
@@ -205,6 +203,9 @@ def dated_counts(scope: Scope, horizon: Horizon, webinar_ids: list[int], owner_i
     found: dict[str, dict[int, int]] = {}
     for kind, key, number in db.session.execute(statement, values):
         found.setdefault(kind, {})[key] = int(number or 0)
+    if not scope.shape[0]:  # every webinar, and unit_ids are every unit: what is overdue without a unit is the rest
+        unit_overdue = found.setdefault("unit", {})
+        unit_overdue[units.NO_UNIT] = found.get("overdue", {}).get(0, 0) - sum(unit_overdue.values())
     trend_values = []
     for index in range(len(weeks)):
         trend_values += [found.get("opened", {}).get(index, 0), found.get("completed", {}).get(index, 0)]

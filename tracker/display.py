@@ -10,7 +10,7 @@ from tracker.i18n import N_, language, show_date, show_datetime
 from tracker.i18n import gettext as _
 from tracker.i18n import lazy_gettext as _l
 from tracker.models import ActionItem, HistoryKind, Horizon, Priority, Status
-from tracker.urls import item_url
+from tracker.urls import item_url, query_url
 
 # Message ids (N_ marks them for extraction); translated when shown. A page shows hundreds of these,
 # so they are looked up directly rather than through lazy strings.
@@ -173,4 +173,5 @@ def register(app: Flask) -> None:
         status_label=status_label, priority_label=priority_label, due_state=due_state,
         field_label=field_label, history_value=history_value, history_summary=history_summary,
         item_url=item_url,
+        query_url=query_url,
     )

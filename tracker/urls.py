@@ -1,5 +1,5 @@
-"""Redirect targets that cannot send a user to another site."""
-from urllib.parse import urlsplit
+"""Links: redirect targets that cannot send a user to another site, and cheap links for long tables."""
+from urllib.parse import urlencode, urlsplit
 
 from flask import current_app, request, url_for
 from werkzeug.routing import IntegerConverter
@@ -32,6 +32,22 @@ def item_url(item_id: int) -> str:
     if pattern is None:
         pattern = patterns[request.script_root] = url_for("items.detail", item_id=MAX_ID).replace(str(MAX_ID), "{}")
     return pattern.format(int(item_id))
+
+
+QUERY_SAFE = "!$'()*,/:;?@"  # what url_for (Werkzeug) leaves unescaped in a query string
+
+
+def query_url(endpoint: str, **args) -> str:
+    """url_for(endpoint, **args) for a route without path variables, for tables that link every row:
+    the path is built once per mount point and the query written as url_for writes it (None left out)."""
+    paths = current_app.extensions.setdefault("tracker_paths", {})
+    key = (request.script_root, endpoint)
+    path = paths.get(key)
+    if path is None:
+        path = paths[key] = url_for(endpoint)
+    pairs = [(name, item) for name, value in args.items()
+             for item in (value if isinstance(value, list | tuple) else (value,)) if item is not None]
+    return f"{path}?{urlencode(pairs, safe=QUERY_SAFE)}" if pairs else path
 
 
 def back_or(fallback: str) -> str:

@@ -126,3 +126,24 @@ def test_rekap_workbook_has_the_unit_sheet(client, users, unit_data):
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "Unit (OPD)" and rows[1] == ("Dinkes", 4, 1, 33, 2, 1)
     assert sheet.page_setup.orientation == "landscape" and sheet.print_title_rows == "$1:$1"
+
+
+def test_overdue_per_unit_counts_every_due_date_and_unit_id(app, users):
+    # Overdue per unit is read from tallies keyed by unit id and due day: a unit whose id is past
+    # 32 bits' reach once multiplied, a due date before 1970, one far in the future, none at all, the
+    # day before today and today itself must count as the items say (1960 and yesterday are overdue).
+    today = local_today()
+    with app.app_context():
+        far_unit = Unit(id=3000, name="Unit jauh")
+        db.session.add(far_unit)
+        db.session.flush()
+        webinar, owner = add_webinar(50), get_user("anggota")
+        for title, due in (("Lama", date(1960, 5, 1)), ("Kemarin", today - timedelta(days=1)), ("Hari ini", today),
+                           ("Jauh", date(9999, 12, 31)), ("Tanpa tenggat", None)):
+            add_item(webinar, owner, status=Status.NEW, title=title, due_date=due, unit_id=far_unit.id)
+        db.session.commit()
+    with app.test_request_context():
+        horizon = load_horizon(today)
+        tallied = _by_name(dashboard.dashboard(Scope(), "id", horizon)["per_unit"])
+        counted = _by_name(dashboard_units.unit_counts(Scope(), horizon.today))
+    assert tallied["Unit jauh"] == counted["Unit jauh"] == (5, 0, 0, 2, 0)

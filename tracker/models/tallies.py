@@ -3,34 +3,42 @@
 The dashboard reads its status counts from here instead of counting 100,000 items on every request.
 Database triggers (SQLite and PostgreSQL) change a tally in the same transaction as the item, whatever
 writes it: the ORM, a Core insert, a restore or raw SQL. `key` is the webinar, theme, owner or unit (OPD) id
-(0 for items without a theme, owner or unit). Rows whose count fell to 0 stay; readers ignore them.
+(0 for items without a theme, owner or unit), or a day or hour (see GRAINS). Rows whose count fell to 0
+stay; readers ignore them.
 
 Only visible items are counted (the rule ActionItem.is_visible, `deleted_at IS NULL`): deleting an item
 as a correction takes it out of its tallies, restoring it puts it back. The schema before corrections
 (migration b7e2c4d9a1f0) had no deleted_at and counted every item: `every_item=True` writes that DDL.
 """
-from sqlalchemy import Index, Integer, String
+from sqlalchemy import BigInteger, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tracker.models.base import Base
 
-GRAINS = ("webinar", "theme", "owner", "unit", "due", "opened", "completed", "verified")
+GRAINS = ("webinar", "theme", "owner", "unit", "due", "opened", "completed", "verified", "unit_due")
 # What each grain counts by: (key, status) as SQL over a row ({row} is NEW, OLD or the table), per dialect.
 # due: days since 1970 of the due date (-1: none); opened/completed: hours since 1970 (UTC) of the
 # creation or completion time (-1: not completed); verified: the same of the verification time, per status
 # (the projection reads the verified ones), so that a week starting at local midnight (any
-# whole-hour zone such as WITA) is a range of keys.
+# whole-hour zone such as WITA) is a range of keys. unit_due: the unit (0: none) times UNIT_DAYS plus
+# 1 + days since 1970 of the due date (0: none; before 1970 counts as day 0, beyond UNIT_DAYS - 2 as the
+# last day), so that a unit's items due before a day are one range of keys (its overdue items).
+UNIT_DAYS = 1_000_000
 _SQLITE_KEYS = {
     "due": "COALESCE(CAST(julianday({row}.due_date) - 2440587.5 AS INTEGER), -1)",
     "opened": "CAST(strftime('%s', {row}.created_at) AS INTEGER) / 3600",
     "completed": "COALESCE(CAST(strftime('%s', {row}.completed_at) AS INTEGER) / 3600, -1)",
     "verified": "COALESCE(CAST(strftime('%s', {row}.verified_at) AS INTEGER) / 3600, -1)",
+    "unit_due": f"COALESCE({{row}}.unit_id, 0) * {UNIT_DAYS} + CASE WHEN {{row}}.due_date IS NULL THEN 0 "
+                f"ELSE min(max(CAST(julianday({{row}}.due_date) - 2440587.5 AS INTEGER) + 1, 1), {UNIT_DAYS - 1}) END",
 }
 _POSTGRESQL_KEYS = {
     "due": "COALESCE({row}.due_date - DATE '1970-01-01', -1)",
     "opened": "floor(extract(epoch FROM {row}.created_at) / 3600)::integer",
     "completed": "COALESCE(floor(extract(epoch FROM {row}.completed_at) / 3600)::integer, -1)",
     "verified": "COALESCE(floor(extract(epoch FROM {row}.verified_at) / 3600)::integer, -1)",
+    "unit_due": f"COALESCE({{row}}.unit_id, 0)::bigint * {UNIT_DAYS} + CASE WHEN {{row}}.due_date IS NULL THEN 0 "
+                f"ELSE LEAST(GREATEST({{row}}.due_date - DATE '1970-01-01' + 1, 1), {UNIT_DAYS - 1}) END",
 }
 _COMMON_KEYS = {"webinar": "{row}.webinar_id", "theme": "COALESCE({row}.theme_id, 0)",
                 "owner": "COALESCE({row}.owner_id, 0)", "unit": "COALESCE({row}.unit_id, 0)"}
@@ -59,7 +67,7 @@ class ItemTally(Base):
     __table_args__ = (Index("ix_item_tallies_counts", "grain", "key", "status", "n"),)
 
     grain: Mapped[str] = mapped_column(String(10), primary_key=True)
-    key: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    key: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     status: Mapped[str] = mapped_column(String(20), primary_key=True)
     n: Mapped[int] = mapped_column(default=0)
 

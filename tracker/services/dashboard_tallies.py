@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 
-from sqlalchemy import and_, bindparam, case, func, literal, select, union_all
+from sqlalchemy import BigInteger, and_, bindparam, case, cast, func, literal, select, union_all
 
 from tracker.extensions import db
 from tracker.models import ActionItem, Horizon, ItemTally, Status, Theme, Unit, User, Webinar
 from tracker.models.rules import OPEN
+from tracker.models.tallies import UNIT_DAYS
 from tracker.services import dashboard_counts as counts
 from tracker.services import dashboard_units as units
 from tracker.services import projection
@@ -176,10 +177,8 @@ def _dated_statement(shape: tuple[bool, bool, bool], unassigned: bool):
             _counted_trend("opened", ActionItem.created_at, where),
             _counted_trend("completed", ActionItem.completed_at, where),
         ]
-    else:  # every webinar: overdue of every unit, a seek each (the items without one: the total less these)
-        parts += [_overdue_tally(), _trend_tally("opened"), _trend_tally("completed"),
-                  _grouped("unit", ActionItem.unit_id,
-                           [overdue, ActionItem.unit_id.in_(bindparam("unit_ids", expanding=True)), *where])]
+    else:  # every webinar: overdue per unit from the tallies by unit and due day (no unit: the total less these)
+        parts += [_overdue_tally(), _trend_tally("opened"), _trend_tally("completed"), _unit_overdue_tally()]
     return union_all(*parts)
 
 
@@ -222,6 +221,16 @@ def _overdue_tally():
     return select(literal("overdue"), literal(0), func.coalesce(func.sum(ItemTally.n), 0)).where(
         ItemTally.grain == "due", ItemTally.key >= 0, ItemTally.key < bindparam("today_key"),
         ItemTally.status.in_([status.value for status in OPEN]))
+
+
+def _unit_overdue_tally():
+    """Open items due before today per unit (unit_ids bound), a range of the unit-and-due-day tallies each."""
+    first_day = cast(Unit.id, BigInteger) * UNIT_DAYS + 1  # key 0 of a unit: its items without a due date
+    return (select(literal("unit"), Unit.id, func.coalesce(func.sum(ItemTally.n), 0))
+            .join(ItemTally, and_(ItemTally.grain == "unit_due", ItemTally.key >= first_day,
+                                  ItemTally.key < first_day + bindparam("today_key"),
+                                  ItemTally.status.in_([status.value for status in OPEN])))
+            .where(Unit.id.in_(bindparam("unit_ids", expanding=True))).group_by(Unit.id))
 
 
 def _trend_tally(kind: str):

@@ -1,0 +1,52 @@
+"""item tallies per unit and due day (the dashboard's overdue items per unit without counting the items);
+tally keys become 64-bit, since a unit-and-day key is the unit id times a million plus the day
+
+Revision ID: e2b6d8f4a1c7
+Revises: d4a8c2e6f1b3
+Create Date: 2026-12-06 17:00:00
+
+"""
+import sqlalchemy as sa
+from alembic import op
+
+from tracker.models.tallies import create_statements, drop_statements, rebuild_statement
+
+# revision identifiers, used by Alembic.
+revision = 'e2b6d8f4a1c7'
+down_revision = 'd4a8c2e6f1b3'
+branch_labels = None
+depends_on = None
+
+
+def _drop_triggers() -> None:
+    # SQLite rebuilds item_tallies to change a column's type: triggers naming it must not exist meanwhile.
+    for statement in drop_statements(op.get_bind().dialect.name):
+        op.execute(statement)
+
+
+def _retally() -> None:
+    """Create the tally triggers (now also keyed by unit and due day) and count the tallies again."""
+    dialect = op.get_bind().dialect.name
+    for statement in create_statements(dialect):
+        op.execute(statement)
+    op.execute("DELETE FROM item_tallies")
+    op.execute(rebuild_statement(dialect))
+
+
+def upgrade():
+    _drop_triggers()
+    with op.batch_alter_table('item_tallies') as batch_op:
+        batch_op.alter_column('key', existing_type=sa.Integer(), type_=sa.BigInteger(), existing_nullable=False)
+    _retally()
+
+
+def downgrade():
+    # The triggers stay those of this code, as in the earlier tally migrations: they go on counting
+    # every grain, and older code reads only the grains it knows. The 32-bit keys hold a unit-and-day key
+    # for unit ids up to 2,147.
+    _drop_triggers()
+    op.execute("DELETE FROM item_tallies WHERE grain = 'unit_due'")
+    with op.batch_alter_table('item_tallies') as batch_op:
+        batch_op.alter_column('key', existing_type=sa.BigInteger(), type_=sa.Integer(), existing_nullable=False)
+    for statement in create_statements(op.get_bind().dialect.name):
+        op.execute(statement)

@@ -109,7 +109,7 @@ def paginate_search(item_filter: ItemFilter, **options) -> tuple[Pagination, Ite
 
 
 def _count_limit(item_filter: ItemFilter) -> int:
-    """Where a count stops: a search's results are read from the top, "more than 1,000" says enough."""
+    """Where a count stops: a search's results are read from the top, "more than 500" says enough."""
     return search_pages.SEARCH_COUNT_LIMIT if item_filter.terms else COUNT_LIMIT
 
 

@@ -32,6 +32,7 @@ from tracker.services.search_text import SEPARATOR, Term
 
 CANDIDATES = 40  # vocabulary words that share trigrams with a mistyped word, compared by difflib
 CLOSE_ENOUGH = 0.7  # difflib ratio below which no correction is offered
+MANY_IN_HEAD = 200  # code-and-title matches in a filter from which in_head tests them item by item
 _FTS = table("item_search_fts", column("rowid"))
 _TRIGRAMS = table("search_words_trgm", column("word"))
 _DOCUMENT = literal_column("item_search.document")
@@ -85,19 +86,39 @@ def condition(terms: list[Term]) -> ColumnElement:
     return ActionItem.id.in_(matching(terms)) if terms else false()
 
 
-def in_head(terms: list[Term]) -> ColumnElement:
+def tested(terms: list[Term]) -> ColumnElement:
+    """WHERE the item matches, tested on each item the filter's index reads in order (many matches).
+
+    SQLite would rather read the list of matches first and sort them all: "+ 0" keeps it from leading.
+    """
+    return (ActionItem.id + 0).in_(matching(terms)) if not _postgresql() else condition(terms)
+
+
+def in_head(terms: list[Term], many: bool) -> ColumnElement:
     """WHERE the item's code and title hold every term, for an item read in the filter's order.
 
-    On SQLite asked of the item's own row of item_search: its head is the stems of code and title
-    separated by spaces (search_text.stems), which are exactly the words FTS5 indexes, so a stem is
-    found as " stem " (a prefix as " stem"). 1.6 µs an item, where asking FTS5 for each item costs 18 µs
-    and listing every code-and-title match first costs O(matches). PostgreSQL plans the lookup itself.
+    With many such items in the filter (head_cap) SQLite asks the item's own row of item_search: its
+    head is the stems of code and title separated by spaces (search_text.stems), exactly the words FTS5
+    indexes, so a stem is found as " stem " (a prefix as " stem"): 1.6 µs an item, where listing every
+    code-and-title match first costs O(matches) and asking FTS5 item by item 18 µs. With few, the list
+    of them is short: each item is looked up in it. PostgreSQL plans the lookup itself.
     """
     if _postgresql():
         return ActionItem.id.in_(matching(terms, head_only=True))
+    if not many:
+        return (ActionItem.id + 0).in_(matching(terms, head_only=True))
     words = literal(" ") + ItemSearch.head + literal(" ")
     holds = [func.instr(words, f" {term.stem}" if term.prefix else f" {term.stem} ") > 0 for term in terms]
     return exists(select(ItemSearch.item_id).where(ItemSearch.item_id == ActionItem.id, *holds))
+
+
+def head_cap(end: int) -> int:
+    """How far to count the code-and-title matches of a page ending at row `end`.
+
+    To the end of the page (where the first tier stops), and on SQLite at least to MANY_IN_HEAD: that
+    many in the filter make them dense enough for in_head to test item by item.
+    """
+    return end if _postgresql() else max(end, MANY_IN_HEAD)
 
 
 def rank(terms: list[Term]) -> ColumnElement:

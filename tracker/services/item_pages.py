@@ -139,6 +139,9 @@ def _page_rows(f: ItemFilter, cursor: Cursor | None, page: int, limit: int | Non
     if f.ranked and f.terms:
         return search_pages.ranked_rows(f, page, limit, with_reference, today)
     ids = page_ids(f, cursor, page, today).scalar_subquery()
-    total = count_statement(f, limit, today).scalar_subquery().label("total")
+    if f.terms and limit is not None:  # a search counted from its index, as best match first counts it
+        total = search_pages.capped_count(f, today, limit + 1).label("total")
+    else:
+        total = count_statement(f, limit, today).scalar_subquery().label("total")
     statement = select_items(f, with_reference=with_reference, where=[ActionItem.id.in_(ids)]).add_columns(total)
     return db.session.execute(statement).all()

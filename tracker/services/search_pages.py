@@ -35,8 +35,8 @@ def _unsearched(item_filter: ItemFilter, today: date) -> list:
     return conditions(replace(item_filter, q=""), today)
 
 
-def _capped_count(f: ItemFilter, today: date, cap: int | None, head_only: bool = False):
-    """How many items of the filter match the search (or its code and title), at most cap."""
+def capped_count(f: ItemFilter, today: date, cap: int | None, head_only: bool = False):
+    """How many items of the filter match the search (or its code and title), at most cap (a scalar subquery)."""
     matches = search_query.driven_by_matches(select(literal_column("1")), f.terms, head_only, _selective(f))
     matches = matches.where(*_unsearched(f, today))
     if cap is not None:
@@ -52,8 +52,8 @@ def _selective(f: ItemFilter) -> bool:
 def counts(f: ItemFilter, page: int, limit: int | None, today: date) -> tuple[int, int]:
     """(matches, up to limit + 1; code-and-title matches, up to search_query.head_cap), in one statement."""
     end = page * f.per_page
-    statement = select(_capped_count(f, today, None if limit is None else limit + 1),
-                       _capped_count(f, today, search_query.head_cap(end), head_only=True))
+    statement = select(capped_count(f, today, None if limit is None else limit + 1),
+                       capped_count(f, today, search_query.head_cap(end), head_only=True))
     matched, in_head = db.session.execute(statement).one()
     return matched, in_head
 

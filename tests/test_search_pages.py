@@ -183,3 +183,29 @@ def test_a_ranked_page_is_two_statements(app, grid, monkeypatch, plan):
                 assert pagination.items and len(statements) == 2, (page, statements)
         finally:
             event.remove(db.engine, "before_cursor_execute", listen)
+
+
+UNUSUAL = ("Øresund", "Łódź", "sistem_informasi", "Straße", "Ａｎｇｇａｒａｎ", "naïve")
+
+
+def test_unusual_words_rank_the_same_in_every_plan(client, users, app, monkeypatch):
+    """Letters without a decomposition, full-width forms, "_" words: the code-and-title test of a dense plan
+    reads the same words as the search index does, so every plan shows the same order."""
+    today = local_today()
+    with app.app_context():
+        webinar, owner = add_webinar(43, "Rapat tiga"), get_user("anggota")
+        for number in range(72):
+            word = UNUSUAL[number % len(UNUSUAL)]
+            in_title = number % 3 != 0
+            add_item(webinar, owner, title=f"Kajian {word} tahap {number}" if in_title else f"Kajian tahap {number}",
+                     description=f"Catatan tentang {word}" if number % 2 or not in_title else "Catatan",
+                     due_date=None if number % 5 == 0 else today + timedelta(days=number % 9))
+        db.session.commit()
+    client.login("kepala")
+    for word in UNUSUAL:
+        orders = []
+        for count_limit, many_in_head in PLANS.values():
+            monkeypatch.setattr(search_pages, "SEARCH_COUNT_LIMIT", count_limit)
+            monkeypatch.setattr(search_query, "MANY_IN_HEAD", many_in_head)
+            orders.append(_shown(client, f"/items?q={word}", 1))
+        assert len(orders[0]) == 12 and orders[1] == orders[0] and orders[2] == orders[0], word

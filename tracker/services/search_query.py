@@ -50,8 +50,18 @@ def _fts_match(terms: list[Term], head_only: bool = False) -> str:
 
 
 def _tsquery(terms: list[Term]):
-    text = " & ".join(f"'{term.stem}'{':*' if term.prefix else ''}" for term in terms)
+    text = " & ".join(_lexemes(term) for term in terms)
     return bindparam("search_query", text, unique=True).cast(TSQUERY)
+
+
+def _lexemes(term: Term) -> str:
+    # A stem of several words ("straße" -> "stra e": Sastrawi drops letters beyond a-z) is indexed as
+    # those words. FTS5 reads '"stra e"' as a phrase; a tsvector without positions has no phrases,
+    # so PostgreSQL asks for each of the words.
+    words = [f"'{word}'" for word in term.stem.split()]
+    if term.prefix:
+        words[-1] += ":*"
+    return words[0] if len(words) == 1 else f"({' & '.join(words)})"
 
 
 def matching(terms: list[Term], head_only: bool = False) -> Select:

@@ -5,7 +5,8 @@ cursor of a Next/Previous link, or from the first row; an OFFSET only for a page
 without a cursor), only those rows joined to what the list shows, and the count as a column of the
 same statement. The count stops at COUNT_LIMIT ("more than 10,000"; a search at
 search_pages.SEARCH_COUNT_LIMIT) unless it is exact: for the API, and for an unfiltered list on SQLite,
-which counts a whole table from its smallest index. A search best match first: search_pages.py.
+which counts a whole table from its smallest index. A search best match first is two statements
+(its counts decide how to read the page): search_pages.py.
 """
 import math
 from dataclasses import dataclass
@@ -77,7 +78,7 @@ def _pages(total: int, per_page: int) -> int:
 
 
 def paginate(item_filter: ItemFilter, *, with_reference: bool = False, exact: bool = False) -> Pagination:
-    """One page of the filter's items (one query); a page past the end shows the last page."""
+    """One page of the filter's items (one query; two for best match first); past the end, the last page."""
     f = item_filter
     limit = None if exact or _cheap_to_count(f) else _count_limit(f)
     raw_cursor = f.after or f.before

@@ -370,9 +370,10 @@ def test_typed_page_numbers_in_due_order_cross_into_undated_items(client, users,
 
 def test_a_long_list_counts_up_to_a_limit_and_pages_on(client, users, db_ctx, monkeypatch):
     """Past COUNT_LIMIT matches the list says "more than", pages without "of N", and still ends right."""
-    from tracker.services import item_pages
+    from tracker.services import item_pages, search_pages
 
     monkeypatch.setattr(item_pages, "COUNT_LIMIT", 30)
+    monkeypatch.setattr(search_pages, "SEARCH_COUNT_LIMIT", 30)  # a search (below) counts up to its own limit
     client.login("anggota")
     today = local_today()
     with db_ctx():

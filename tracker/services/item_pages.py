@@ -3,8 +3,10 @@
 A page is one query: the ids of its rows from a narrow query on indexed columns (a seek from the
 cursor of a Next/Previous link, or from the first row; an OFFSET only for a page number typed
 without a cursor), only those rows joined to what the list shows, and the count as a column of the
-same statement. The count stops at COUNT_LIMIT ("more than 10,000") unless it is exact: for the
-API, and for an unfiltered list on SQLite, which counts a whole table from its smallest index.
+same statement. The count stops at COUNT_LIMIT ("more than 10,000"; a search at
+search_pages.SEARCH_COUNT_LIMIT) unless it is exact: for the API, and for an unfiltered list on SQLite,
+which counts a whole table from its smallest index. A search best match first is two statements
+(its counts decide how to read the page): search_pages.py.
 """
 import math
 from dataclasses import dataclass
@@ -15,16 +17,10 @@ from sqlalchemy import Select, select
 
 from tracker.extensions import db
 from tracker.models import ActionItem
-from tracker.services import search_query
+from tracker.services import search_pages, search_query
 from tracker.services.item_filter import ItemFilter
 from tracker.services.item_sorts import DUE, SORT_ORDERS, Cursor, keys_of, needs_webinar, ordering
-from tracker.services.item_statements import (
-    best_match_first,
-    conditions,
-    count_statement,
-    due_key_bounds,
-    select_items,
-)
+from tracker.services.item_statements import conditions, count_statement, due_key_bounds, select_items
 from tracker.timeutil import local_today
 
 COUNT_LIMIT = 10_000  # beyond this the list says "more than 10,000": counting every match costs O(matches)
@@ -82,9 +78,9 @@ def _pages(total: int, per_page: int) -> int:
 
 
 def paginate(item_filter: ItemFilter, *, with_reference: bool = False, exact: bool = False) -> Pagination:
-    """One page of the filter's items (one query); a page past the end shows the last page."""
+    """One page of the filter's items (one query; two for best match first); past the end, the last page."""
     f = item_filter
-    limit = None if exact or _cheap_to_count(f) else COUNT_LIMIT
+    limit = None if exact or _cheap_to_count(f) else _count_limit(f)
     raw_cursor = f.after or f.before
     cursor = Cursor.parse(f.sort, raw_cursor) if raw_cursor else None
     rows = _page_rows(f, cursor, f.page, limit, with_reference)
@@ -113,6 +109,11 @@ def paginate_search(item_filter: ItemFilter, **options) -> tuple[Pagination, Ite
     return (paginate(searched, **options), searched, correction) if correction else (pagination, item_filter, None)
 
 
+def _count_limit(item_filter: ItemFilter) -> int:
+    """Where a count stops: a search's results are read from the top, "more than 500" says enough."""
+    return search_pages.SEARCH_COUNT_LIMIT if item_filter.terms else COUNT_LIMIT
+
+
 def _cheap_to_count(item_filter: ItemFilter) -> bool:
     """SQLite counts a whole table from its smallest index's page counts, faster than a capped count."""
     return not item_filter.narrows and db.engine.dialect.name == "sqlite"
@@ -133,21 +134,15 @@ def page_ids(f: ItemFilter, cursor: Cursor | None, page: int, today: date) -> Se
     return statement.offset((page - 1) * f.per_page) if cursor is None and page > 1 else statement
 
 
-def _ranked_rows(f: ItemFilter, page: int, limit: int | None, with_reference: bool, today: date) -> list:
-    """The rows (ActionItem, total) of one page best match first, paged by number."""
-    ids = best_match_first(select(ActionItem.id).where(*conditions(f, today)), f)
-    ids = ids.limit(f.per_page).offset((page - 1) * f.per_page).scalar_subquery()
-    total = count_statement(f, limit, today).scalar_subquery().label("total")
-    statement = select_items(f, with_reference=with_reference, where=[ActionItem.id.in_(ids)])
-    return db.session.execute(best_match_first(statement, f).add_columns(total)).all()
-
-
 def _page_rows(f: ItemFilter, cursor: Cursor | None, page: int, limit: int | None, with_reference: bool) -> list:
     """The rows (ActionItem, total) of one page: its ids from the order's index, then only those joined."""
     today = local_today()
     if f.ranked and f.terms:
-        return _ranked_rows(f, page, limit, with_reference, today)
+        return search_pages.ranked_rows(f, page, limit, with_reference, today)
     ids = page_ids(f, cursor, page, today).scalar_subquery()
-    total = count_statement(f, limit, today).scalar_subquery().label("total")
+    if f.terms and limit is not None:  # a search counted from its index, as best match first counts it
+        total = search_pages.capped_count(f, today, limit + 1).label("total")
+    else:
+        total = count_statement(f, limit, today).scalar_subquery().label("total")
     statement = select_items(f, with_reference=with_reference, where=[ActionItem.id.in_(ids)]).add_columns(total)
     return db.session.execute(statement).all()

@@ -7,14 +7,16 @@ means the same on SQLite and PostgreSQL.
 """
 import re
 import unicodedata
+from collections import deque
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from itertools import islice
 
 from markupsafe import Markup, escape
 from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 from Sastrawi.StopWordRemover.StopWordRemoverFactory import StopWordRemoverFactory
 
-WORD = re.compile(r"\w+")
+WORD = re.compile(r"(\w+)")  # a group: WORD.split keeps the words
 MAX_WORD = 60  # longer "words" (a pasted hash, a URL run together) are not indexed
 MIN_VOCABULARY = 3  # shorter words are not offered as typo corrections
 SNIPPET_WORDS = 24  # words around the first match
@@ -34,6 +36,8 @@ def stop_words() -> frozenset[str]:
 
 def normalize(text: str) -> str:
     """Lower case without accents ("Pelatihan Dasar" -> "pelatihan dasar")."""
+    if text.isascii():  # nothing to decompose: most text, and a page highlights a thousand words
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
@@ -104,25 +108,57 @@ def terms(query: str, limit: int) -> list[Term]:
 
 def matches(word: str, searched: list[Term]) -> bool:
     """Whether a written word is one the search found (as the index matches it)."""
-    root = stem(word)
-    return any(root.startswith(term.stem) if term.prefix else root == term.stem for term in searched)
+    return Matcher(searched)(word)
 
 
-def highlight(text: str, searched: list[Term]) -> Markup:
+class Matcher:
+    """matches() for one search, asked of every word on a page: each distinct word is stemmed once."""
+
+    def __init__(self, searched: list[Term]):
+        self.stems = {term.stem for term in searched if not term.prefix}
+        self.prefixes = tuple(term.stem for term in searched if term.prefix)
+        self.known: dict[str, bool] = {}
+
+    def __call__(self, word: str) -> bool:
+        found = self.known.get(word)
+        if found is None:
+            root = stem(normalize(word))
+            found = self.known[word] = root in self.stems or bool(self.prefixes) and root.startswith(self.prefixes)
+        return found
+
+
+def _marked(text: str, found: Matcher) -> Markup:
+    """The text escaped, its words that the search found in <mark> (the text between them escaped at once)."""
+    pieces, start = [], 0
+    for word in WORD.finditer(text):
+        if found(word.group()):
+            pieces += [escape(text[start:word.start()]), Markup("<mark>%s</mark>") % word.group()]
+            start = word.end()
+    pieces.append(escape(text[start:]))
+    return Markup("").join(pieces)
+
+
+def highlight(text: str, searched: list[Term] | Matcher) -> Markup:
     """A text, escaped, with the words a search found in <mark>."""
-    pieces = re.split(r"(\w+)", text or "")  # odd positions are words
-    return Markup("").join(
-        Markup("<mark>%s</mark>") % piece if index % 2 and matches(normalize(piece), searched) else escape(piece)
-        for index, piece in enumerate(pieces))
+    return _marked(text or "", searched if isinstance(searched, Matcher) else Matcher(searched))
 
 
-def snippet(plain: str, searched: list[Term]) -> Markup:
-    """A short passage of an item's text around its first matching word, the matches in <mark>."""
-    pieces = re.split(r"(\w+)", plain or "")
-    first = next((index for index in range(1, len(pieces), 2) if matches(normalize(pieces[index]), searched)), None)
-    if first is None:
+def snippet(plain: str, searched: list[Term] | Matcher) -> Markup:
+    """A short passage of an item's text around its first matching word, the matches in <mark>.
+
+    About SNIPPET_WORDS / 2 words before it and SNIPPET_WORDS from it; the text is read only that far.
+    """
+    found, plain = searched if isinstance(searched, Matcher) else Matcher(searched), plain or ""
+    before = deque(maxlen=SNIPPET_WORDS // 2 + 1)  # the starts of the last words read, the match last
+    scan = WORD.finditer(plain)
+    for word in scan:
+        before.append(word.start())
+        if found(word.group()):
+            break
+    else:
         return Markup("")
-    start = max(0, first - SNIPPET_WORDS)  # pieces alternate separator, word: about 12 words before
-    end = min(len(pieces), first + 2 * SNIPPET_WORDS)
-    passage = highlight("".join(pieces[start:end]).strip(), searched)
-    return Markup("… " if start > 0 else "") + passage + Markup(" …" if end < len(pieces) else "")
+    cut = len(before) > SNIPPET_WORDS // 2  # words before the passage are left out
+    after = list(islice(scan, SNIPPET_WORDS))  # the match is the first of SNIPPET_WORDS words shown
+    more = len(after) == SNIPPET_WORDS
+    passage = plain[before[0] if cut else 0:after[-1].start() if more else len(plain)]
+    return Markup("… " if cut else "") + _marked(passage.strip(), found) + Markup(" …" if more else "")

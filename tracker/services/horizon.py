@@ -1,8 +1,9 @@
 """Today and the "due soon" horizon, worked out once per request for every rule that needs a day."""
 from datetime import date, timedelta
+from functools import cache
 
 from flask import g, has_request_context
-from sqlalchemy import String, cast, literal, select, union_all
+from sqlalchemy import String, bindparam, cast, literal, select, union_all
 
 from tracker.extensions import db
 from tracker.models import Horizon, NonWorkingDay, Setting
@@ -22,16 +23,22 @@ def soon_working_days(raw: str | None) -> int:
         return int(DEFAULTS[SOON_KEY])
 
 
+@cache
+def _horizon_statement():
+    """The setting and the days off from `today` to `last` (bound): built once, it is asked on most pages."""
+    return union_all(
+        select(literal("setting").label("kind"), Setting.value.label("value")).where(Setting.key == SOON_KEY),
+        select(literal("day"), cast(NonWorkingDay.day, String))
+        .where(NonWorkingDay.day >= bindparam("today"), NonWorkingDay.day <= bindparam("last")),
+    )
+
+
 def load_horizon(today: date | None = None) -> Horizon:
     """The horizon of a day: the setting and the days off that matter read in one query."""
     today = today or local_today()
     # Enough calendar days to hold MAX_SOON_DAYS working days and the longest run of days off.
     last = today + timedelta(days=MAX_SOON_DAYS * 2 + 30)
-    rows = db.session.execute(union_all(
-        select(literal("setting").label("kind"), Setting.value.label("value")).where(Setting.key == SOON_KEY),
-        select(literal("day"), cast(NonWorkingDay.day, String))
-        .where(NonWorkingDay.day >= today, NonWorkingDay.day <= last),
-    )).all()
+    rows = db.session.execute(_horizon_statement(), {"today": today, "last": last}).all()
     setting = next((value for kind, value in rows if kind == "setting"), None)
     days_off = frozenset(date.fromisoformat(value) for kind, value in rows if kind == "day")
     return Horizon(today=today, soon_until=WorkCalendar(extra=days_off).add(today, soon_working_days(setting)))

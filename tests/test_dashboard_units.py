@@ -144,6 +144,10 @@ def test_overdue_per_unit_counts_every_due_date_and_unit_id(app, users):
         db.session.commit()
     with app.test_request_context():
         horizon = load_horizon(today)
-        tallied = _by_name(dashboard.dashboard(Scope(), "id", horizon)["per_unit"])
+        data = dashboard.dashboard(Scope(), "id", horizon)
+        tallied = _by_name(data["per_unit"])
         counted = _by_name(dashboard_units.unit_counts(Scope(), horizon.today))
+        figures = dashboard.figures(Scope(), horizon)  # counted from the items
     assert tallied["Unit jauh"] == counted["Unit jauh"] == (5, 0, 0, 2, 0)
+    assert tallied == counted  # the items without a unit too: the overdue total less every unit's
+    assert data["figures"]["overdue"] == figures["overdue"] == 2

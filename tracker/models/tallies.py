@@ -17,7 +17,7 @@ from tracker.models.base import Base
 
 GRAINS = ("webinar", "theme", "owner", "unit", "due", "opened", "completed", "verified", "unit_due")
 # What each grain counts by: (key, status) as SQL over a row ({row} is NEW, OLD or the table), per dialect.
-# due: days since 1970 of the due date (-1: none); opened/completed: hours since 1970 (UTC) of the
+# due: days since 1970 of the due date (-1: none; a date before 1970 counts as day 0); opened/completed: hours since 1970 (UTC) of the
 # creation or completion time (-1: not completed); verified: the same of the verification time, per status
 # (the projection reads the verified ones), so that a week starting at local midnight (any
 # whole-hour zone such as WITA) is a range of keys. unit_due: the unit (0: none) times UNIT_DAYS plus
@@ -25,7 +25,7 @@ GRAINS = ("webinar", "theme", "owner", "unit", "due", "opened", "completed", "ve
 # last day), so that a unit's items due before a day are one range of keys (its overdue items).
 UNIT_DAYS = 1_000_000
 _SQLITE_KEYS = {
-    "due": "COALESCE(CAST(julianday({row}.due_date) - 2440587.5 AS INTEGER), -1)",
+    "due": "COALESCE(max(CAST(julianday({row}.due_date) - 2440587.5 AS INTEGER), 0), -1)",
     "opened": "CAST(strftime('%s', {row}.created_at) AS INTEGER) / 3600",
     "completed": "COALESCE(CAST(strftime('%s', {row}.completed_at) AS INTEGER) / 3600, -1)",
     "verified": "COALESCE(CAST(strftime('%s', {row}.verified_at) AS INTEGER) / 3600, -1)",
@@ -33,7 +33,7 @@ _SQLITE_KEYS = {
                 f"ELSE min(max(CAST(julianday({{row}}.due_date) - 2440587.5 AS INTEGER) + 1, 1), {UNIT_DAYS - 1}) END",
 }
 _POSTGRESQL_KEYS = {
-    "due": "COALESCE({row}.due_date - DATE '1970-01-01', -1)",
+    "due": "CASE WHEN {row}.due_date IS NULL THEN -1 ELSE GREATEST({row}.due_date - DATE '1970-01-01', 0) END",
     "opened": "floor(extract(epoch FROM {row}.created_at) / 3600)::integer",
     "completed": "COALESCE(floor(extract(epoch FROM {row}.completed_at) / 3600)::integer, -1)",
     "verified": "COALESCE(floor(extract(epoch FROM {row}.verified_at) / 3600)::integer, -1)",

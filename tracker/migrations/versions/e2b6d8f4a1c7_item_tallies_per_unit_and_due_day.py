@@ -1,5 +1,6 @@
 """item tallies per unit and due day (the dashboard's overdue items per unit without counting the items);
-tally keys become 64-bit, since a unit-and-day key is the unit id times a million plus the day
+tally keys become 64-bit, since a unit-and-day key is the unit id times a million plus the day; a due date
+before 1970 is tallied as day 0 (it was a negative day, left out of the overdue total)
 
 Revision ID: e2b6d8f4a1c7
 Revises: d4a8c2e6f1b3

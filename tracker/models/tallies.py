@@ -17,10 +17,10 @@ from tracker.models.base import Base
 
 GRAINS = ("webinar", "theme", "owner", "unit", "due", "opened", "completed", "verified", "unit_due")
 # What each grain counts by: (key, status) as SQL over a row ({row} is NEW, OLD or the table), per dialect.
-# due: days since 1970 of the due date (-1: none; a date before 1970 counts as day 0); opened/completed: hours since 1970 (UTC) of the
-# creation or completion time (-1: not completed); verified: the same of the verification time, per status
-# (the projection reads the verified ones), so that a week starting at local midnight (any
-# whole-hour zone such as WITA) is a range of keys. unit_due: the unit (0: none) times UNIT_DAYS plus
+# due: days since 1970 of the due date (-1: none; a date before 1970 counts as day 0); opened/completed:
+# hours since 1970 (UTC) of the creation or completion time (-1: not completed); verified: the same of the
+# verification time, per status (the projection reads the verified ones), so that a week starting at local
+# midnight (any whole-hour zone such as WITA) is a range of keys. unit_due: the unit (0: none) times UNIT_DAYS plus
 # 1 + days since 1970 of the due date (0: none; before 1970 counts as day 0, beyond UNIT_DAYS - 2 as the
 # last day), so that a unit's items due before a day are one range of keys (its overdue items).
 UNIT_DAYS = 1_000_000

@@ -113,3 +113,16 @@ def test_the_apps_gettext_answers_as_flask_babel_does(app):
         session["lang"] = "en"
         refresh_language()  # e.g. after the user switched language within this request
         assert gettext("Overdue") == "Overdue" and ngettext(*plural, 3) == "3 items created."
+
+
+def test_file_sizes_use_the_language_decimal_sign(app):
+    from tracker.display import file_size
+    from tracker.i18n import force_language
+
+    with app.test_request_context():
+        sizes = (980, 12 * 1024 + 300, int(1.4 * 1024 * 1024))
+        indonesian = [file_size(size) for size in sizes]
+        with force_language("en"):
+            english = [file_size(size) for size in sizes]
+    assert indonesian == ["980 B", "12 KB", "1,4 MB"]
+    assert english == ["980 B", "12 KB", "1.4 MB"]

@@ -3,10 +3,9 @@ import re
 from datetime import date
 from typing import NamedTuple
 
-from babel.numbers import format_decimal
 from flask import Flask
 
-from tracker.i18n import N_, language, show_date, show_datetime
+from tracker.i18n import N_, show_date, show_datetime, show_decimal
 from tracker.i18n import gettext as _
 from tracker.i18n import lazy_gettext as _l
 from tracker.models import ActionItem, HistoryKind, Horizon, Priority, Status
@@ -158,12 +157,11 @@ def timeline_entries(rows) -> list[TimelineEntry]:
 
 def file_size(size: int) -> str:
     """A file size as people read it, with the language's decimal sign: 980 B, 12 KB, 1,4 MB."""
-    name = language().name
     if size < 1024:
         return f"{size} B"
     if size < 1024 * 1024:
-        return f"{format_decimal(size / 1024, '#,##0', locale=name)} KB"
-    return f"{format_decimal(size / (1024 * 1024), '#,##0.#', locale=name)} MB"
+        return f"{show_decimal(size / 1024, '#,##0')} KB"
+    return f"{show_decimal(size / (1024 * 1024))} MB"
 
 
 def register(app: Flask) -> None:

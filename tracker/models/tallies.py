@@ -173,6 +173,12 @@ def rebuild_statement(dialect: str, *, every_item: bool = False) -> str:
         for grain, select_list, group_by in recount_parts(dialect))
 
 
+def retally_statements(dialect: str, *, every_item: bool = False) -> list[str]:
+    """Install the tally triggers and count every tally afresh from the items (the old triggers dropped first)."""
+    return [*create_statements(dialect, every_item=every_item), "DELETE FROM item_tallies",
+            rebuild_statement(dialect, every_item=every_item)]
+
+
 def recount_parts(dialect: str) -> list[tuple[str, str, str]]:
     """Per grain: the select list (key, status, count) and the GROUP BY that count the items afresh."""
     parts = []

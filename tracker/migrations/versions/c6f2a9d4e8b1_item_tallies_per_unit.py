@@ -8,7 +8,7 @@ Create Date: 2026-12-06 13:30:00
 """
 from alembic import op
 
-from tracker.models.tallies import create_statements, drop_statements, rebuild_statement
+from tracker.models.tallies import drop_statements, retally_statements
 
 # revision identifiers, used by Alembic.
 revision = 'c6f2a9d4e8b1'
@@ -20,12 +20,8 @@ depends_on = None
 def _retally() -> None:
     """Replace the tally triggers (now also keyed by unit) and count the tallies again from the items."""
     dialect = op.get_bind().dialect.name
-    for statement in drop_statements(dialect):
+    for statement in [*drop_statements(dialect), *retally_statements(dialect)]:
         op.execute(statement)
-    for statement in create_statements(dialect):
-        op.execute(statement)
-    op.execute("DELETE FROM item_tallies")
-    op.execute(rebuild_statement(dialect))
 
 
 def upgrade():

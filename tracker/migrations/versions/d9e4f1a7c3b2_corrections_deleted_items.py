@@ -9,7 +9,7 @@ Create Date: 2026-12-03 10:00:00
 import sqlalchemy as sa
 from alembic import op
 
-from tracker.models.tallies import create_statements, drop_statements, rebuild_statement
+from tracker.models.tallies import drop_statements, retally_statements
 
 # revision identifiers, used by Alembic.
 revision = 'd9e4f1a7c3b2'
@@ -35,11 +35,8 @@ def _drop_due_key_indexes() -> None:
 
 def _retally(every_item: bool) -> None:
     """Replace the tally triggers and count the tallies again from the items."""
-    dialect = op.get_bind().dialect.name
-    for statement in create_statements(dialect, every_item=every_item):
+    for statement in retally_statements(op.get_bind().dialect.name, every_item=every_item):
         op.execute(statement)
-    op.execute("DELETE FROM item_tallies")
-    op.execute(rebuild_statement(dialect, every_item=every_item))
 
 
 def upgrade():

@@ -10,7 +10,7 @@ Create Date: 2026-12-06 17:00:00
 import sqlalchemy as sa
 from alembic import op
 
-from tracker.models.tallies import create_statements, drop_statements, rebuild_statement
+from tracker.models.tallies import create_statements, drop_statements, retally_statements
 
 # revision identifiers, used by Alembic.
 revision = 'e2b6d8f4a1c7'
@@ -27,11 +27,8 @@ def _drop_triggers() -> None:
 
 def _retally() -> None:
     """Create the tally triggers (now also keyed by unit and due day) and count the tallies again."""
-    dialect = op.get_bind().dialect.name
-    for statement in create_statements(dialect):
+    for statement in retally_statements(op.get_bind().dialect.name):
         op.execute(statement)
-    op.execute("DELETE FROM item_tallies")
-    op.execute(rebuild_statement(dialect))
 
 
 def upgrade():

@@ -60,14 +60,19 @@ def test_conflict_page_shows_their_change_and_keeps_both(app, client, make_clien
     assert final["title"] == "Kajian regulasi (revisi)" and final["progress"] == 70
 
 
-def test_conflicting_field_is_pointed_out(app, client, make_client, users, sample):
-    item_id = sample["item1"]
+def edit_after_another(app, client, make_client, item_id):
+    """Both open the edit form; kepala saves progress 80 first, then anggota saves 30 from the same form."""
     opened = _state(app, item_id)
     other = make_client()
     other.login("kepala")
     other.submit(f"/items/{item_id}/edit", _edit_data(opened, progress=80), token_from="/items/new")
     client.login("anggota")
-    response = client.submit(f"/items/{item_id}/edit", _edit_data(opened, progress=30), token_from="/items/new")
+    return client.submit(f"/items/{item_id}/edit", _edit_data(opened, progress=30), token_from="/items/new")
+
+
+def test_conflicting_field_is_pointed_out(app, client, make_client, users, sample):
+    item_id = sample["item1"]
+    response = edit_after_another(app, client, make_client, item_id)
     page = response.get_data(as_text=True)
     assert response.status_code == 409
     assert "Anda dan pengguna lain sama-sama mengubah" in page

@@ -5,7 +5,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 from tests.conftest import add_item, add_webinar
-from tests.test_conflicts import _edit_data, _state
+from tests.test_conflicts import _edit_data, _state, edit_after_another
 from tracker.extensions import db
 from tracker.models import Role, Status, User
 from tracker.services.settings import set_settings
@@ -70,14 +70,7 @@ def test_bulk_entry_is_entri_massal(app, client, users, sample):
 
 
 def test_conflicting_fields_name_the_other_users_version(app, client, make_client, users, sample):
-    item_id = sample["item1"]
-    opened = _state(app, item_id)
-    other = make_client()
-    other.login("kepala")
-    other.submit(f"/items/{item_id}/edit", _edit_data(opened, progress=80), token_from="/items/new")
-    client.login("anggota")
-    page = client.submit(f"/items/{item_id}/edit", _edit_data(opened, progress=30),
-                         token_from="/items/new").get_data(as_text=True)
+    page = edit_after_another(app, client, make_client, sample["item1"]).get_data(as_text=True)
     assert "versi Anda" in page and "versi pengguna lain" in page and "milik mereka" not in page
 
 

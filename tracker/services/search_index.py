@@ -73,6 +73,11 @@ def _apply_vocabulary(connection: Connection, changes: Counter) -> None:
                                                     SearchWord.n <= 0))
 
 
+def _insert_documents(connection: Connection, new: dict[int, Document]) -> None:
+    connection.execute(ItemSearch.__table__.insert(), [
+        {"item_id": item_id, "head": doc.head, "body": doc.body, "plain": doc.plain} for item_id, doc in new.items()])
+
+
 def refresh(connection: Connection, item_ids: Iterable[int]) -> None:
     """Rewrite the documents of these items and the vocabulary's counts (in batches)."""
     ordered = sorted(set(item_ids))
@@ -88,9 +93,7 @@ def refresh(connection: Connection, item_ids: Iterable[int]) -> None:
         if old:
             connection.execute(delete(ItemSearch).where(ItemSearch.item_id.in_(list(old))))
         if new:
-            connection.execute(ItemSearch.__table__.insert(), [
-                {"item_id": item_id, "head": doc.head, "body": doc.body, "plain": doc.plain}
-                for item_id, doc in new.items()])
+            _insert_documents(connection, new)
         _apply_vocabulary(connection, Counter({word: n for word, n in changes.items() if n}))
 
 
@@ -102,9 +105,8 @@ def rebuild(connection: Connection) -> int:
     counts: Counter = Counter()
     for start in range(0, len(ids), BATCH):
         new = documents(connection, ids[start:start + BATCH])
-        connection.execute(ItemSearch.__table__.insert(), [
-            {"item_id": item_id, "head": doc.head, "body": doc.body, "plain": doc.plain}
-            for item_id, doc in new.items()])
+        if new:
+            _insert_documents(connection, new)
         for doc in new.values():
             counts.update(vocabulary(doc.plain))
     words = [{"word": word, "n": n} for word, n in sorted(counts.items())]
@@ -126,16 +128,17 @@ def mark_item(session: Session, item_id: int) -> None:
 def _note_changes(session: Session, _flush_context) -> None:
     """After a flush: note the items (and renamed references) whose documents must be rewritten."""
     noted: dict[str, set] = {}
-    for instance in (*session.new, *session.dirty, *session.deleted):
+    dirty = session.dirty  # a set computed afresh at each read: read once
+    for instance in (*session.new, *dirty, *session.deleted):
         if isinstance(instance, ActionItem):
-            if instance in session.dirty and not _changed(instance, ITEM_FIELDS):
+            if instance in dirty and not _changed(instance, ITEM_FIELDS):
                 continue
             noted.setdefault("item", set()).add(instance.id)
         elif isinstance(instance, (Comment, EvidenceFile)):
             noted.setdefault("item", set()).add(instance.item_id)
         else:
             for model, names, column in REFERENCES:
-                if isinstance(instance, model) and instance in session.dirty and _changed(instance, names):
+                if isinstance(instance, model) and instance in dirty and _changed(instance, names):
                     noted.setdefault(column, set()).add(instance.id)
     pending = session.info.setdefault(PENDING, {}) if noted else {}  # a flush that touched nothing notes nothing
     for key, ids in noted.items():
